@@ -1,0 +1,36 @@
+# The two commands of the quick start: `make site` and `make test`.
+# Both set up .venv from nothing but Python 3.11+ and make.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: site test serve check bench goldens lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/briefing build
+
+serve: $(STAMP)
+	$(BIN)/briefing serve
+
+check: $(STAMP)
+	$(BIN)/briefing check
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m tests.bench
+
+# Regenerate golden files after an intended change; review the diff before committing.
+goldens: $(STAMP)
+	$(BIN)/python -m pytest tests --update-goldens -q
+
+clean:
+	rm -rf site .site.* $(VENV) .pytest_cache

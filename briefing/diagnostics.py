@@ -1,0 +1,111 @@
+"""Diagnostics: what the analyst reads when content is wrong.
+
+Every problem found in content becomes a :class:`Diagnostic` with a file, a
+line and a column, printed in the compiler convention that editors and CI
+annotators parse (``path:line:col: severity: message``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Iterable, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem at one place in one content file (line and column are 1-based)."""
+
+    path: str
+    line: int
+    column: int
+    severity: Severity
+    message: str
+
+    def format(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}"
+
+
+@dataclass
+class Diagnostics:
+    """Collects every diagnostic of a run, so the analyst sees them all at once."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, path: str, line: int, column: int, message: str) -> None:
+        self.items.append(Diagnostic(path, line, column, "error", message))
+
+    def warning(self, path: str, line: int, column: int, message: str) -> None:
+        self.items.append(Diagnostic(path, line, column, "warning", message))
+
+    def extend(self, other: Iterable[Diagnostic]) -> None:
+        self.items.extend(other)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "warning"]
+
+    def failed(self, *, strict: bool = False) -> bool:
+        """True when the run must fail: any error, or any warning under ``--strict``."""
+        return bool(self.errors) or (strict and bool(self.warnings))
+
+    def sorted(self) -> list[Diagnostic]:
+        # Sort by file, then position; dict.fromkeys drops exact repeats, keeping order.
+        return list(dict.fromkeys(sorted(self.items)))
+
+    def format_text(self) -> str:
+        lines = [d.format() for d in self.sorted()]
+        errors, warnings = len(self.errors), len(self.warnings)
+        if errors or warnings:
+            lines.append(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
+        return "\n".join(lines)
+
+    def format_json(self) -> str:
+        return json.dumps(
+            {
+                "diagnostics": [asdict(d) for d in self.sorted()],
+                "errors": len(self.errors),
+                "warnings": len(self.warnings),
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """Return `` (did you mean 'x'?)`` for the closest candidate, or an empty string."""
+    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+class BriefingError(Exception):
+    """Base of the errors the command line turns into an exit code."""
+
+    exit_code = 2
+
+
+class ContentError(BriefingError):
+    """The content is wrong: exit code 1, with the diagnostics that say where."""
+
+    exit_code = 1
+
+    def __init__(self, diagnostics: Diagnostics) -> None:
+        super().__init__(diagnostics.format_text())
+        self.diagnostics = diagnostics
+
+
+class ConfigError(BriefingError):
+    """The configuration or the command line is wrong: exit code 2."""
+
+    exit_code = 2

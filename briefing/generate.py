@@ -1,0 +1,67 @@
+"""The one pipeline behind every command: load -> validate -> filter -> render.
+
+The CLI (``check``, ``render``, ``build``) and the MkDocs plugin all call
+:func:`generate`; nothing else strings the stages together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from briefing.config import Settings
+from briefing.diagnostics import Diagnostics
+from briefing.profile import Profile, apply
+from briefing.render import render_pages
+from briefing.render.text import LinkProblem
+from briefing.validate import Project, format_path, load_project
+
+
+@dataclass
+class Generation:
+    """The result of one run: the visible model, its Markdown pages, and the diagnostics."""
+
+    diagnostics: Diagnostics
+    project: Project | None = None
+    pages: dict[str, str] = field(default_factory=dict)
+
+    def failed(self, strict: bool = False) -> bool:
+        return self.diagnostics.failed(strict=strict)
+
+
+def profile_of(settings: Settings) -> Profile:
+    return Profile(max_marking=settings.max_marking, drafts=settings.drafts)
+
+
+def validate(settings: Settings) -> Generation:
+    """Load and validate everything (``briefing check``)."""
+    project, diagnostics = load_project(settings.content_dir, settings.vocabularies)
+    return Generation(diagnostics, project)
+
+
+def generate(settings: Settings) -> Generation:
+    """Validate, filter to the build profile, and render the Markdown tree."""
+    result = validate(settings)
+    if result.diagnostics.errors or result.project is None:
+        return result
+    profile = profile_of(settings)
+    visible = apply(result.project, profile)
+    diagnostics = result.diagnostics
+
+    def report(owner: tuple[str, str], path: tuple, problem: LinkProblem) -> None:
+        kind, owner_id = owner
+        if kind == "briefing":
+            document = visible.briefing_files[owner_id]
+        else:
+            document, index = visible.actor_files[owner_id]
+            path = (index, *path)
+        mark = document.mark(path)
+        line = mark.line + problem.line + (1 if mark.block else 0)
+        column = 1 if (mark.block or problem.line) else mark.column
+        diagnostics.warning(
+            document.path, line, column,
+            f"{format_path(path)}: link to '{problem.url}' is not allowed (only http, https, "
+            "mailto and relative links); it is shown as text",
+        )
+
+    pages = render_pages(visible, profile, settings.templates_dir, report)
+    return Generation(diagnostics, visible, pages)

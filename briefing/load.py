@@ -1,0 +1,270 @@
+"""Load YAML content files into plain data, keeping where every value came from.
+
+The loader is deliberately stricter than ``yaml.safe_load``:
+
+* libyaml (``CSafeLoader``) parses; only its node tree is used, never PyYAML's
+  constructors, so no tag can construct an object and nothing can execute.
+* Every scalar becomes the text the author typed (or ``None`` for an empty or
+  ``null`` value). ``NO`` stays ``"NO"``, ``12:30`` stays ``"12:30"``, ``010``
+  stays ``"010"`` and ``2021-06-27`` stays ``"2021-06-27"``; the model converts
+  text to numbers only where a field is numeric. That is how the YAML 1.1
+  surprises are handled "as the author meant them".
+* Duplicate keys, non-core tags, alias bombs, deep nesting, huge files,
+  invalid UTF-8 and NUL bytes are diagnostics, not crashes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from briefing.diagnostics import Diagnostics
+
+try:  # libyaml is about ten times faster than the pure-Python parser.
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - only without libyaml
+    _Loader = yaml.SafeLoader
+
+#: Largest content file accepted, in bytes. A long briefing is a few hundred KiB.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+#: Deepest flow nesting (``[[[...``) accepted. Content needs about six levels.
+#: libyaml recurses per level and crashes the interpreter near 25,000.
+MAX_FLOW_DEPTH = 64
+#: Longest run of indentation and block indicators (``- - - -``) at a line start.
+MAX_BLOCK_INDENT = 256
+#: How many nodes aliases may add by expansion before the file counts as an alias bomb.
+MAX_ALIAS_EXPANSION = 10_000
+
+_CORE_TAGS = frozenset(
+    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp")
+)
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_NULL_TAG = "tag:yaml.org,2002:null"
+_FLOW_BRACKETS = re.compile(r"[\[\]{}]")
+_BLOCK_LEAD = re.compile(r"^(?:[ \t]|[-?:](?=[ \t]))+", re.MULTILINE)
+
+Path_ = tuple  # a path into the data: keys (str) and list indexes (int)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A 1-based line and column in a file; ``block`` is true for ``|`` and ``>`` scalars."""
+
+    line: int
+    column: int
+    block: bool = False
+
+
+@dataclass
+class Document:
+    """One loaded file: its data, and the mark of every value and mapping key in it."""
+
+    path: str
+    data: Any
+    marks: dict[tuple, Mark] = field(default_factory=dict)
+    key_marks: dict[tuple, Mark] = field(default_factory=dict)
+
+    def mark(self, path: tuple) -> Mark:
+        """The mark of ``path``, or of its nearest ancestor that has one."""
+        while path not in self.marks and path:
+            path = path[:-1]
+        return self.marks.get(path, Mark(1, 1))
+
+    def key_mark(self, path: tuple) -> Mark:
+        return self.key_marks.get(path) or self.mark(path)
+
+
+class _Abort(Exception):
+    """Stop converting a document; the diagnostic has been recorded."""
+
+
+def load_file(file: Path, display: str, diagnostics: Diagnostics) -> Document | None:
+    """Read and parse one YAML file; on any problem record it and return None."""
+    try:
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            diagnostics.error(
+                display, 1, 1,
+                f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes "
+                "(split it into smaller files)",
+            )
+            return None
+        raw = file.read_bytes()
+    except OSError as exc:
+        diagnostics.error(display, 1, 1, f"cannot read file: {exc.strerror or exc}")
+        return None
+    return load_bytes(raw, display, diagnostics)
+
+
+def load_bytes(raw: bytes, display: str, diagnostics: Diagnostics) -> Document | None:
+    """Parse YAML bytes; on any problem record it and return None."""
+    if len(raw) > MAX_FILE_BYTES:
+        diagnostics.error(display, 1, 1, f"file is larger than {MAX_FILE_BYTES:,} bytes")
+        return None
+    text = _decode(raw, display, diagnostics)
+    if text is None or not _nesting_ok(text, display, diagnostics):
+        return None
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        diagnostics.error(display, line, column, f"invalid YAML: {problem}")
+        return None
+    except yaml.YAMLError as exc:
+        diagnostics.error(display, 1, 1, f"invalid YAML: {exc}")
+        return None
+    document = Document(display, None)
+    if node is None:  # an empty file
+        return document
+    converter = _Converter(document, diagnostics)
+    try:
+        document.data = converter.convert(node, ())
+    except _Abort:
+        return None
+    if converter.failed:
+        return None
+    return document
+
+
+def _decode(raw: bytes, display: str, diagnostics: Diagnostics) -> str | None:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        diagnostics.error(
+            display, line, column,
+            f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
+        )
+        return None
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        column = nul - (text.rfind("\n", 0, nul) + 1) + 1
+        diagnostics.error(display, line, column, "file contains a NUL byte; it is not a text file")
+        return None
+    return text.removeprefix("\ufeff")
+
+
+def _nesting_ok(text: str, display: str, diagnostics: Diagnostics) -> bool:
+    """Refuse pathologically deep nesting before libyaml sees it (it would crash).
+
+    The scan over-estimates (brackets inside quoted strings count too), which
+    only matters for files far deeper than any real content.
+    """
+    depth = 0
+    for match in _FLOW_BRACKETS.finditer(text):
+        if match.group() in "[{":
+            depth += 1
+            if depth > MAX_FLOW_DEPTH:
+                return _too_deep(text, match.start(), display, diagnostics)
+        elif depth:
+            depth -= 1
+    for match in _BLOCK_LEAD.finditer(text):
+        if match.end() - match.start() > MAX_BLOCK_INDENT:
+            return _too_deep(text, match.start(), display, diagnostics)
+    return True
+
+
+def _too_deep(text: str, offset: int, display: str, diagnostics: Diagnostics) -> bool:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    diagnostics.error(
+        display, line, column,
+        "nesting is too deep (content needs only a few levels of lists and mappings)",
+    )
+    return False
+
+
+class _Converter:
+    """Turn a libyaml node tree into dicts, lists, strings and None, with marks."""
+
+    def __init__(self, document: Document, diagnostics: Diagnostics) -> None:
+        self.document = document
+        self.diagnostics = diagnostics
+        self.failed = False
+        self.seen: set[int] = set()
+        self.active: set[int] = set()
+        self.produced = 0
+
+    def error(self, node: yaml.Node, message: str) -> None:
+        self.failed = True
+        mark = node.start_mark
+        self.diagnostics.error(self.document.path, mark.line + 1, mark.column + 1, message)
+
+    def convert(self, node: yaml.Node, path: tuple) -> Any:
+        key = id(node)
+        if key in self.active:
+            self.error(node, "an alias refers to the value that contains it (a recursive alias)")
+            raise _Abort
+        self.produced += 1
+        self.seen.add(key)
+        if self.produced - len(self.seen) > MAX_ALIAS_EXPANSION:
+            self.error(
+                node,
+                f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} values "
+                "(an alias bomb?); write the values out instead",
+            )
+            raise _Abort
+        start = node.start_mark
+        style = getattr(node, "style", None)
+        self.document.marks[path] = Mark(start.line + 1, start.column + 1, style in ("|", ">"))
+
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag not in _CORE_TAGS:
+                self.error(node, _tag_message(node.tag))
+                return None
+            if node.tag == _NULL_TAG and not style:
+                return None
+            return node.value
+
+        self.active.add(key)
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                if node.tag != _SEQ_TAG:
+                    self.error(node, _tag_message(node.tag))
+                return [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]
+            if node.tag != _MAP_TAG:
+                self.error(node, _tag_message(node.tag))
+            return self._mapping(node, path)
+        finally:
+            self.active.discard(key)
+
+    def _mapping(self, node: yaml.MappingNode, path: tuple) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _CORE_TAGS:
+                self.error(key_node, "a mapping key must be a plain name")
+                continue
+            key = key_node.value
+            if key_node.tag == "tag:yaml.org,2002:merge" or key == "<<":
+                self.error(key_node, "merge keys ('<<') are not supported: write the fields out")
+                continue
+            if key in result:
+                self.error(
+                    key_node,
+                    f"duplicate key '{key}' (first defined at line {first_line[key]}); "
+                    "remove one of them",
+                )
+                continue
+            mark = key_node.start_mark
+            first_line[key] = mark.line + 1
+            self.document.key_marks[path + (key,)] = Mark(mark.line + 1, mark.column + 1)
+            result[key] = self.convert(value_node, path + (key,))
+        return result
+
+
+def _tag_message(tag: str) -> str:
+    return f"tag '{_short_tag(tag)}' is not allowed: content is plain YAML data, without tags"
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag

@@ -1,0 +1,241 @@
+"""The content model: typed, validated briefings, events, actors and sources.
+
+These pydantic models describe one file each (a briefing file, or one entry
+of an actor file). They check everything that can be checked inside one
+value; references between values and files are resolved in
+:mod:`briefing.validate`. ``briefing schema`` prints their JSON Schema.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from enum import Enum
+from typing import Annotated, Any, Literal
+
+import pycountry
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
+
+from briefing.dates import EXAMPLES, EdtfDate, EdtfError, parse_date
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+_ID = re.compile(ID_PATTERN)
+MAX_ID_LENGTH = 80
+
+
+def _check_id(value: str) -> str:
+    if len(value) > MAX_ID_LENGTH:
+        raise ValueError(f"id '{value[:20]}...' is longer than {MAX_ID_LENGTH} characters")
+    if not _ID.match(value):
+        suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+        hint = f" (e.g. '{suggestion}')" if suggestion and _ID.match(suggestion) else ""
+        raise ValueError(
+            f"'{value}' is not a valid id: use lower-case a-z, digits and single hyphens{hint}"
+        )
+    return value
+
+
+def _check_country(value: str) -> str:
+    if pycountry.countries.get(alpha_2=value) is None or value != value.upper():
+        hint = ""
+        if pycountry.countries.get(alpha_2=value.upper()):
+            hint = f" (did you mean '{value.upper()}'?)"
+        raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code{hint}")
+    return value
+
+
+def _check_date(value: Any) -> EdtfDate:
+    if isinstance(value, EdtfDate):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"a date must be text in EDTF form ({EXAMPLES})")
+    try:
+        return parse_date(value)
+    except EdtfError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _check_url(value: str) -> str:
+    scheme = value.split(":", 1)[0].lower() if ":" in value else ""
+    if scheme not in ("http", "https", "mailto") or any(c.isspace() for c in value):
+        raise ValueError(f"'{value}' is not an http, https or mailto URL")
+    return value
+
+
+def _check_language(value: str) -> str:
+    if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
+        raise ValueError(f"'{value}' is not a language code (e.g. 'fa', 'ar', 'en')")
+    return value
+
+
+Id = Annotated[
+    str,
+    AfterValidator(_check_id),
+    WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "maxLength": MAX_ID_LENGTH}),
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Country = Annotated[
+    str,
+    AfterValidator(_check_country),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Z]{2}$", "description": "ISO 3166-1 alpha-2"}),
+]
+Date = Annotated[
+    EdtfDate,
+    PlainValidator(_check_date),
+    WithJsonSchema(
+        {"type": "string", "description": "EDTF date, levels 0 and 1", "examples": ["2021-06-27", "2021-06-27~", "2021-06-27/2021-06-29"]}
+    ),
+]
+Url = Annotated[str, AfterValidator(_check_url), WithJsonSchema({"type": "string", "format": "uri", "pattern": "^(https?|mailto):"})]
+Language = Annotated[str, AfterValidator(_check_language)]
+
+
+class Marking(str, Enum):
+    """FIRST Traffic Light Protocol 2.0 labels, in order of restriction."""
+
+    CLEAR = "TLP:CLEAR"
+    GREEN = "TLP:GREEN"
+    AMBER = "TLP:AMBER"
+    AMBER_STRICT = "TLP:AMBER+STRICT"
+    RED = "TLP:RED"
+
+    @property
+    def rank(self) -> int:
+        return list(Marking).index(self)
+
+    @property
+    def css(self) -> str:
+        return self.value.split(":")[1].lower().replace("+", "-")
+
+    def __str__(self) -> str:
+        return self.value
+
+
+Likelihood = Literal[
+    "almost-no-chance", "very-unlikely", "unlikely", "roughly-even-chance",
+    "likely", "very-likely", "almost-certain",
+]
+Confidence = Literal["low", "moderate", "high"]
+Reliability = Literal["A", "B", "C", "D", "E", "F"]
+Status = Literal["draft", "published", "archived"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+
+
+class Casualties(_Strict):
+    """Reported casualties; leave a field out when the source says nothing."""
+
+    killed: int | None = Field(None, ge=0)
+    injured: int | None = Field(None, ge=0)
+
+
+class Location(_Strict):
+    """Where an event happened."""
+
+    name: Text
+    country: Country | None = None
+    lat: float | None = Field(None, ge=-90, le=90)
+    lon: float | None = Field(None, ge=-180, le=180)
+    precision: Literal["exact", "near", "city", "region", "country"] | None = None
+
+    @model_validator(mode="after")
+    def _lat_with_lon(self) -> Location:
+        if (self.lat is None) != (self.lon is None):
+            missing = "lon" if self.lon is None else "lat"
+            raise ValueError(f"give lat and lon together: {missing} is missing")
+        return self
+
+
+class Event(_Strict):
+    """One dated thing that happened, with its actors and sources."""
+
+    id: Id
+    date: Date
+    date_note: Text | None = None
+    title: Text
+    type: Id
+    description: Text | None = None
+    location: Location | None = None
+    actors: list[Id] = []
+    sources: list[Id] = []
+    marking: Marking | None = None
+    casualties: Casualties | None = None
+
+
+class Source(_Strict):
+    """Where information came from, and how far it can be trusted."""
+
+    id: Id
+    kind: Id
+    title: Text | None = None
+    publisher: Text | None = None
+    date: Date | None = None
+    url: Url | None = None
+    via: Id | None = None
+    count: int | None = Field(None, ge=1)
+    description: Text | None = None
+    reliability: Reliability | None = None
+    credibility: int | None = Field(None, ge=1, le=6)
+
+
+class KeyJudgment(_Strict):
+    """An analytic judgment, with its likelihood (ICD 203) and confidence."""
+
+    statement: Text
+    likelihood: Likelihood | None = None
+    confidence: Confidence
+    basis: list[Id] = []
+
+
+class Briefing(_Strict):
+    """One briefing file, ``content/briefings/<id>.yaml``."""
+
+    id: Id | None = None
+    title: Text
+    as_of: Date
+    status: Status = "published"
+    marking: Marking = Marking.CLEAR
+    regions: list[Country] = []
+    tags: list[Id] = []
+    related: list[Id] = []
+    summary: Text
+    key_judgments: list[KeyJudgment] = []
+    actors: dict[Id, Text] = {}
+    events: list[Event] = Field(min_length=1)
+    sources: list[Source] = []
+
+
+class Actor(_Strict):
+    """One entry of an actor file; actors are shared by all briefings."""
+
+    id: Id
+    name: Text
+    short_name: Text | None = None
+    kind: Id
+    country: Country | None = None
+    native_names: dict[Language, Text] = {}
+    aliases: list[Text] = []
+    affiliations: list[Id] = []
+    description: Text | None = None
+
+
+def text_direction(text: str) -> str:
+    """'rtl' when the first strong character of ``text`` is right-to-left."""
+    for char in text:
+        bidi = unicodedata.bidirectional(char)
+        if bidi in ("R", "AL"):
+            return "rtl"
+        if bidi == "L":
+            return "ltr"
+    return "ltr"

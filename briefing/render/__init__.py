@@ -1,0 +1,488 @@
+"""Render the model into a tree of Markdown pages through Jinja2 templates.
+
+``render_pages`` returns ``{path: markdown}``: the MkDocs plugin serves that
+tree with ``File.generated`` and ``briefing render --out`` writes it to disk.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+import pycountry
+from markupsafe import Markup
+
+from briefing.dates import MONTHS, EdtfDate
+from briefing.model import Actor, Briefing, Event, Marking, Source, text_direction
+from briefing.profile import Profile, effective_marking
+from briefing.render import context as ctx
+from briefing.render.knowledge import Appearance, Knowledge, build_knowledge
+from briefing.render.text import LinkProblem, attribute, markdown, plain
+from briefing.validate import Project
+
+RELIABILITY = {
+    "A": "completely reliable", "B": "usually reliable", "C": "fairly reliable",
+    "D": "not usually reliable", "E": "unreliable", "F": "reliability cannot be judged",
+}
+CREDIBILITY = {
+    1: "confirmed by other sources", 2: "probably true", 3: "possibly true",
+    4: "doubtful", 5: "improbable", 6: "truth cannot be judged",
+}
+LIKELIHOOD = {
+    "almost-no-chance": ("Almost no chance", "1–5%"),
+    "very-unlikely": ("Very unlikely", "5–20%"),
+    "unlikely": ("Unlikely", "20–45%"),
+    "roughly-even-chance": ("Roughly even chance", "45–55%"),
+    "likely": ("Likely", "55–80%"),
+    "very-likely": ("Very likely", "80–95%"),
+    "almost-certain": ("Almost certain", "95–99%"),
+}
+LATEST_ON_HOME = 10
+
+#: Called with (("briefing" or "actor", id), path in its file, problem) for an inert link.
+LinkReporter = Callable[[tuple[str, str], tuple, LinkProblem], None]
+
+
+def country_name(code: str) -> str:
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    return getattr(country, "common_name", None) or country.name
+
+
+def _finalize(value: object) -> Markup:
+    # Everything a template prints is escaped for Markdown and HTML unless it is Markup.
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return Markup("")
+    return Markup(plain(value))
+
+
+def _join(items: object, separator: str = "") -> Markup:
+    return Markup(separator).join(_finalize(item) for item in items)  # type: ignore[attr-defined]
+
+
+def _url(value: object) -> Markup:
+    """A validated URL, made safe inside Markdown's ``(<...>)`` link target."""
+    text = str(value)
+    for char, code in (("<", "%3C"), (">", "%3E"), (" ", "%20"), ('"', "%22"), ("\\", "%5C")):
+        text = text.replace(char, code)
+    return Markup(text)
+
+
+def template_environment(templates_dir: Path) -> jinja2.Environment:
+    """The Jinja2 environment for Markdown templates: safe by default.
+
+    Autoescaping is on, and ``finalize`` escapes every printed value for
+    Markdown as well as HTML, so a template cannot forget to escape content.
+    """
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        finalize=_finalize,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=True,
+    )
+    env.filters["attr"] = lambda v: Markup(attribute(v))
+    env.filters["join"] = _join
+    env.filters["url"] = _url
+    return env
+
+
+_ENVIRONMENTS: dict[Path, jinja2.Environment] = {}
+
+
+def _environment(templates_dir: Path) -> jinja2.Environment:
+    # Compile templates once per process; Jinja2 reloads a template whose file changed.
+    if templates_dir not in _ENVIRONMENTS:
+        _ENVIRONMENTS[templates_dir] = template_environment(templates_dir)
+    return _ENVIRONMENTS[templates_dir]
+
+
+def render_pages(
+    project: Project,
+    profile: Profile,
+    templates_dir: Path,
+    report: LinkReporter | None = None,
+) -> dict[str, str]:
+    """Render every page of the (already filtered) project: ``{src_uri: markdown}``."""
+    renderer = _Renderer(project, profile, _environment(templates_dir), report)
+    return renderer.render_all()
+
+
+@dataclass
+class _Renderer:
+    project: Project
+    profile: Profile
+    env: jinja2.Environment
+    report: LinkReporter | None
+
+    def __post_init__(self) -> None:
+        self.knowledge: Knowledge = build_knowledge(self.project)
+        vocab = self.project.vocabularies
+        self.event_types = vocab.event_types if vocab else {}
+        self.actor_kinds = vocab.actor_kinds if vocab else {}
+        self.source_kinds = vocab.source_kinds if vocab else {}
+
+    # -- pages -----------------------------------------------------------------------------
+
+    def render_all(self) -> dict[str, str]:
+        pages: dict[str, str] = {}
+        page = self.env.get_template("briefing.md.j2")
+        for briefing_id, briefing in self.project.briefings.items():
+            pages[f"briefings/{briefing_id}.md"] = page.render(page=self.briefing_page(briefing_id, briefing))
+        page = self.env.get_template("actor.md.j2")
+        for actor_id, actor in self.project.actors.items():
+            pages[f"actors/{actor_id}.md"] = page.render(page=self.actor_page(actor_id, actor))
+        pages["index.md"] = self._render("home.md.j2", self.home_page())
+        pages["briefings/index.md"] = self._render("briefings.md.j2", self.briefings_index())
+        pages["actors/index.md"] = self._render("actors.md.j2", self.actors_index())
+        pages["chronology/index.md"] = self._render("chronology.md.j2", self.chronology_page())
+        pages["tags/index.md"] = self._render("tags.md.j2", self.tags_page())
+        return pages
+
+    def _render(self, template: str, page: object) -> str:
+        return self.env.get_template(template).render(page=page)
+
+    def briefing_page(self, briefing_id: str, briefing: Briefing) -> ctx.BriefingPage:
+        sources = {s.id: s for s in briefing.sources}
+        order = sorted(range(len(briefing.events)), key=lambda i: (*briefing.events[i].date.sort_key, i))
+        events = [
+            self.event_view(briefing_id, briefing, briefing.events[i], i, base="../", local=True)
+            for i in order
+        ]
+        titles = {e.id: e.title for e in briefing.events}
+        supports: dict[str, list[ctx.Link]] = defaultdict(list)
+        for i in order:
+            event = briefing.events[i]
+            for source_id in dict.fromkeys(event.sources):
+                supports[source_id].append(ctx.Link(event.title, Markup(f"#event-{event.id}")))
+        return ctx.BriefingPage(
+            id=briefing_id,
+            title=briefing.title,
+            marking=briefing.marking,
+            status=briefing.status,
+            as_of=briefing.as_of.display(),
+            regions=[country_name(r) for r in briefing.regions],
+            tags=[self.tag_link(t, "../") for t in briefing.tags],
+            related=[
+                ctx.Link(self.project.briefings[r].title, Markup(f"{r}.md"))
+                for r in self.knowledge.related.get(briefing_id, [])
+            ],
+            summary=self.markdown(("briefing", briefing_id), ("summary",), briefing.summary),
+            key_judgments=[
+                ctx.JudgmentView(
+                    statement=j.statement,
+                    likelihood=LIKELIHOOD[j.likelihood][0] if j.likelihood else None,
+                    likelihood_range=LIKELIHOOD[j.likelihood][1] if j.likelihood else None,
+                    confidence=j.confidence.capitalize(),
+                    basis=[ctx.Link(titles[b], Markup(f"#event-{b}")) for b in j.basis],
+                )
+                for j in briefing.key_judgments
+            ],
+            events=events,
+            actors=self.briefing_actors(briefing),
+            sources=[
+                self.source_view(briefing_id, i, s, sources, supports.get(s.id, []))
+                for i, s in enumerate(briefing.sources)
+            ],
+            assessment=self.assessment(briefing, sources, order),
+        )
+
+    def briefing_actors(self, briefing: Briefing) -> list[ctx.ActorRow]:
+        involved = dict.fromkeys(briefing.actors)
+        for event in briefing.events:
+            involved.update(dict.fromkeys(event.actors))
+        rows = [
+            self.actor_row(a, "../", role=briefing.actors.get(a))
+            for a in involved
+            if a in self.project.actors
+        ]
+        return sorted(rows, key=lambda r: r.name.casefold())
+
+    def actor_row(self, actor_id: str, base: str, role: str | None = None) -> ctx.ActorRow:
+        actor = self.project.actors[actor_id]
+        return ctx.ActorRow(
+            id=actor_id,
+            name=actor.name,
+            short_name=actor.short_name,
+            kind_label=self.actor_kinds.get(actor.kind, actor.kind),
+            country=country_name(actor.country) if actor.country else None,
+            link=Markup(f"{base}actors/{actor_id}.md"),
+            role=role,
+            events=len(self.knowledge.by_actor.get(actor_id, [])),
+        )
+
+    def event_view(
+        self, briefing_id: str, briefing: Briefing, event: Event, index: int, *, base: str, local: bool
+    ) -> ctx.EventView:
+        page = "" if local else f"{base}briefings/{briefing_id}.md"
+        marking = effective_marking(briefing, event)
+        location = None
+        if event.location is not None:
+            location = event.location.name
+            if event.location.country:
+                location += f", {country_name(event.location.country)}"
+            if event.location.precision in ("near", "region"):
+                location += f" ({event.location.precision == 'near' and 'approximate' or 'region'})"
+        casualties = None
+        if event.casualties is not None:
+            parts = []
+            if event.casualties.killed is not None:
+                parts.append(f"{event.casualties.killed} killed")
+            if event.casualties.injured is not None:
+                parts.append(f"{event.casualties.injured} injured")
+            casualties = ", ".join(parts) or None
+        return ctx.EventView(
+            id=event.id,
+            anchor=f"event-{event.id}",
+            title=event.title,
+            date=self.date_view(event.date),
+            date_note=event.date_note,
+            type_label=self.event_types.get(event.type, event.type),
+            location=location,
+            description=(
+                self.markdown(("briefing", briefing_id), ("events", index, "description"), event.description)
+                if event.description
+                else None
+            ),
+            actors=[
+                ctx.Link(self.actor_label(a), Markup(f"{base}actors/{a}.md"))
+                for a in event.actors
+                if a in self.project.actors
+            ],
+            sources=[
+                ctx.Link(self.source_name_by_id(briefing, s), Markup(f"{page}#source-{s}"))
+                for s in event.sources
+            ],
+            casualties=casualties,
+            marking=marking if marking is not briefing.marking else None,
+            briefing=None if local else ctx.Link(briefing.title, Markup(page)),
+            link=Markup(f"{page}#event-{event.id}"),
+        )
+
+    def actor_label(self, actor_id: str) -> str:
+        actor = self.project.actors[actor_id]
+        return actor.short_name or actor.name
+
+    def date_view(self, date: EdtfDate) -> ctx.DateView:
+        return ctx.DateView(
+            text=date.display(),
+            lower=date.lower,
+            upper=date.upper,
+            uncertain=date.is_uncertain,
+            approximate=date.is_approximate,
+            span=date.span_days > 31,
+            edtf=date.text,
+        )
+
+    def source_name_by_id(self, briefing: Briefing, source_id: str) -> str:
+        for source in briefing.sources:
+            if source.id == source_id:
+                return self.source_name(source)
+        return source_id
+
+    def source_name(self, source: Source) -> str:
+        return source.title or source.publisher or self.source_kinds.get(source.kind, source.kind)
+
+    def source_view(
+        self, briefing_id: str, index: int, source: Source, sources: dict[str, Source], supports: list[ctx.Link]
+    ) -> ctx.SourceView:
+        chain = self.source_name(source)
+        if source.kind == "anonymous":
+            chain += " (anonymous)"
+        seen = {source.id}
+        current = source.via
+        while current is not None and current in sources and current not in seen:
+            seen.add(current)
+            upstream = sources[current]
+            chain += f", via {upstream.publisher or self.source_name(upstream)}"
+            current = upstream.via
+        grade = grade_text = None
+        if source.reliability or source.credibility:
+            grade = f"{source.reliability or ''}{source.credibility or ''}"
+            words = []
+            if source.reliability:
+                reliability = RELIABILITY[source.reliability]
+                words.append(reliability if source.reliability == "F" else f"{reliability} source")
+            if source.credibility:
+                words.append(f"information {CREDIBILITY[source.credibility]}" if source.credibility < 6 else CREDIBILITY[6])
+            grade_text = "; ".join(words)
+        return ctx.SourceView(
+            id=source.id,
+            anchor=f"source-{source.id}",
+            name=self.source_name(source),
+            kind_label=self.source_kinds.get(source.kind, source.kind),
+            publisher=source.publisher,
+            date=source.date.display() if source.date else None,
+            url=source.url,
+            chain=chain,
+            grade=grade,
+            grade_text=grade_text,
+            count=source.count,
+            description=(
+                self.markdown(("briefing", briefing_id), ("sources", index, "description"), source.description)
+                if source.description
+                else None
+            ),
+            supports=supports,
+        )
+
+    def assessment(self, briefing: Briefing, sources: dict[str, Source], order: list[int]) -> ctx.SourcingAssessment:
+        def root(source_id: str) -> str:
+            seen = set()
+            while source_id in sources and sources[source_id].via and source_id not in seen:
+                seen.add(source_id)
+                source_id = sources[source_id].via  # type: ignore[assignment]
+            return source_id
+
+        single_source, single_outlet, anonymous_only, unsourced = [], [], [], []
+        for i in order:
+            event = briefing.events[i]
+            link = ctx.Link(event.title, Markup(f"#event-{event.id}"))
+            ids = [s for s in dict.fromkeys(event.sources) if s in sources]
+            if not ids:
+                unsourced.append(link)
+                continue
+            if len(ids) == 1:
+                single_source.append(link)
+            if len({root(s) for s in ids}) == 1:
+                single_outlet.append(link)
+            if all(sources[s].kind == "anonymous" for s in ids):
+                anonymous_only.append(link)
+        return ctx.SourcingAssessment(
+            total_events=len(briefing.events),
+            single_source=single_source,
+            single_outlet=single_outlet,
+            anonymous_only=anonymous_only,
+            unsourced=unsourced,
+        )
+
+    def markdown(self, owner: tuple[str, str], path: tuple, value: str) -> Markup:
+        def report(problem: LinkProblem) -> None:
+            if self.report is not None:
+                self.report(owner, path, problem)
+
+        return Markup(markdown(value, report))
+
+    def tag_link(self, tag: str, base: str) -> ctx.Link:
+        return ctx.Link(tag, Markup(f"{base}tags/index.md#tag-{tag}"))
+
+    # -- the knowledge layer ---------------------------------------------------------------
+
+    def global_event(self, appearance: Appearance, base: str) -> ctx.EventView:
+        return self.event_view(
+            appearance.briefing_id, appearance.briefing, appearance.event, appearance.index,
+            base=base, local=False,
+        )
+
+    def actor_page(self, actor_id: str, actor: Actor) -> ctx.ActorPage:
+        appearances = self.knowledge.by_actor.get(actor_id, [])
+        briefing_ids = self.knowledge.briefings_by_actor.get(actor_id, [])
+        markings = [effective_marking(a.briefing, a.event) for a in appearances]
+        markings += [self.project.briefings[b].marking for b in briefing_ids]
+        description = None
+        if actor.description:
+            description = self.markdown(("actor", actor_id), ("description",), actor.description)
+        return ctx.ActorPage(
+            id=actor_id,
+            name=actor.name,
+            short_name=actor.short_name,
+            kind_label=self.actor_kinds.get(actor.kind, actor.kind),
+            country=country_name(actor.country) if actor.country else None,
+            description=description,
+            native_names=[
+                ctx.NativeName(lang, text_direction(name), name) for lang, name in actor.native_names.items()
+            ],
+            aliases=list(actor.aliases),
+            member_of=[
+                ctx.Link(self.project.actors[a].name, Markup(f"{a}.md"))
+                for a in actor.affiliations
+                if a in self.project.actors
+            ],
+            members=[
+                ctx.Link(self.project.actors[a].name, Markup(f"{a}.md"))
+                for a in sorted(self.knowledge.members.get(actor_id, []))
+                if a in self.project.actors
+            ],
+            events=[self.global_event(a, "../") for a in appearances],
+            briefings=[
+                ctx.Link(self.project.briefings[b].title, Markup(f"../briefings/{b}.md")) for b in briefing_ids
+            ],
+            marking=max(markings, key=lambda m: m.rank, default=Marking.CLEAR),
+        )
+
+    def actors_index(self) -> ctx.ActorsIndex:
+        by_kind: dict[str, list[ctx.ActorRow]] = defaultdict(list)
+        for actor_id, actor in self.project.actors.items():
+            by_kind[actor.kind].append(self.actor_row(actor_id, "../"))
+        groups = []
+        for kind in sorted(by_kind, key=lambda k: list(self.actor_kinds).index(k) if k in self.actor_kinds else 999):
+            rows = sorted(by_kind[kind], key=lambda r: r.name.casefold())
+            groups.append(ctx.ActorGroup(self.actor_kinds.get(kind, kind), rows))
+        return ctx.ActorsIndex(groups=groups, total=len(self.project.actors))
+
+    def chronology_page(self) -> ctx.ChronologyPage:
+        years = []
+        for year, in_year in itertools.groupby(self.knowledge.events, key=lambda a: a.event.date.lower.year):
+            months = []
+            for month, in_month in itertools.groupby(in_year, key=lambda a: a.event.date.lower.month):
+                months.append(
+                    ctx.MonthGroup(
+                        label=f"{MONTHS[month]} {year}",
+                        anchor=f"{year}-{month:02d}",
+                        events=[self.global_event(a, "../") for a in in_month],
+                    )
+                )
+            years.append(ctx.YearGroup(year, months))
+        return ctx.ChronologyPage(years=years, total=len(self.knowledge.events))
+
+    def briefing_row(self, briefing_id: str, base: str) -> ctx.BriefingRow:
+        briefing = self.project.briefings[briefing_id]
+        return ctx.BriefingRow(
+            id=briefing_id,
+            title=briefing.title,
+            link=Markup(f"{base}briefings/{briefing_id}.md"),
+            as_of=briefing.as_of.display(),
+            regions=[country_name(r) for r in briefing.regions],
+            tags=[self.tag_link(t, base) for t in briefing.tags],
+            marking=briefing.marking,
+            status=briefing.status,
+            events=len(briefing.events),
+        )
+
+    def _latest_first(self) -> list[str]:
+        return sorted(
+            self.project.briefings,
+            key=lambda b: (self.project.briefings[b].as_of.upper, self.project.briefings[b].as_of.lower, b),
+            reverse=True,
+        )
+
+    def briefings_index(self) -> ctx.BriefingsIndex:
+        return ctx.BriefingsIndex([self.briefing_row(b, "../") for b in self._latest_first()])
+
+    def tags_page(self) -> ctx.TagsPage:
+        tags = []
+        for tag in sorted(self.knowledge.by_tag):
+            links = [
+                ctx.Link(self.project.briefings[b].title, Markup(f"../briefings/{b}.md"))
+                for b in self.knowledge.by_tag[tag]
+            ]
+            tags.append(ctx.TagGroup(tag, f"tag-{tag}", links))
+        return ctx.TagsPage(tags)
+
+    def home_page(self) -> ctx.HomePage:
+        return ctx.HomePage(
+            latest=[self.briefing_row(b, "") for b in self._latest_first()[:LATEST_ON_HOME]],
+            briefings=len(self.project.briefings),
+            events=len(self.knowledge.events),
+            actors=len(self.project.actors),
+            profile=self.profile.describe(),
+        )

@@ -1,0 +1,246 @@
+"""Typed template contexts: what each Jinja2 template receives.
+
+Every string here that came from content is raw; the template environment
+escapes it on output (see :mod:`briefing.render`). Values that are already
+safe Markdown (rendered Markdown fields, links built from ids) are
+``Markup``, which passes through untouched. Links are relative to the page
+that uses them, so MkDocs validates them like any hand-written link.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from briefing.model import Marking
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link to another page or anchor, with its text."""
+
+    text: str
+    href: Markup
+
+
+@dataclass(frozen=True)
+class DateView:
+    """An EDTF date in words, and its bounds for ``<time>`` and timelines."""
+
+    text: str
+    lower: dt.date
+    upper: dt.date
+    uncertain: bool
+    approximate: bool
+    span: bool
+    edtf: str
+
+
+@dataclass(frozen=True)
+class EventView:
+    """One event as a chronology entry."""
+
+    id: str
+    anchor: str
+    title: str
+    date: DateView
+    date_note: str | None
+    type_label: str
+    location: str | None
+    description: Markup | None
+    actors: list[Link]
+    sources: list[Link]
+    casualties: str | None
+    marking: Marking | None
+    """Shown only when the event is more restricted than its briefing."""
+    briefing: Link | None = None
+    """The event's briefing, on pages that gather events from many briefings."""
+    link: Markup | None = None
+    """The event's own URL, relative to the page."""
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """One source in the sourcing notes."""
+
+    id: str
+    anchor: str
+    name: str
+    kind_label: str
+    publisher: str | None
+    date: str | None
+    url: str | None
+    chain: str
+    """The source and the sources it reached us through: 'X (anonymous), via Reuters'."""
+    grade: str | None
+    """Admiralty code such as 'B2'."""
+    grade_text: str | None
+    """The grade in words: 'usually reliable source; information probably true'."""
+    count: int | None
+    description: Markup | None
+    supports: list[Link]
+
+
+@dataclass(frozen=True)
+class SourcingAssessment:
+    """How well the briefing's events are sourced, computed from the data."""
+
+    total_events: int
+    single_source: list[Link]
+    single_outlet: list[Link]
+    anonymous_only: list[Link]
+    unsourced: list[Link]
+
+
+@dataclass(frozen=True)
+class JudgmentView:
+    statement: str
+    likelihood: str | None
+    """The ICD 203 word, e.g. 'Likely'."""
+    likelihood_range: str | None
+    """The ICD 203 range, e.g. '55–80%'."""
+    confidence: str
+    basis: list[Link]
+
+
+@dataclass(frozen=True)
+class ActorRow:
+    """An actor in a list: its name, kind and (on a briefing) its role there."""
+
+    id: str
+    name: str
+    short_name: str | None
+    kind_label: str
+    country: str | None
+    link: Markup
+    role: str | None = None
+    events: int = 0
+
+
+@dataclass(frozen=True)
+class BriefingRow:
+    """A briefing in a list."""
+
+    id: str
+    title: str
+    link: Markup
+    as_of: str
+    regions: list[str]
+    tags: list[Link]
+    marking: Marking
+    status: str
+    events: int
+
+
+@dataclass(frozen=True)
+class BriefingPage:
+    """``briefings/<id>.md``: one briefing, sections in the contract's order."""
+
+    id: str
+    title: str
+    marking: Marking
+    status: str
+    as_of: str
+    regions: list[str]
+    tags: list[Link]
+    related: list[Link]
+    summary: Markup
+    key_judgments: list[JudgmentView]
+    events: list[EventView]
+    actors: list[ActorRow]
+    sources: list[SourceView]
+    assessment: SourcingAssessment
+
+
+@dataclass(frozen=True)
+class NativeName:
+    lang: str
+    dir: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ActorPage:
+    """``actors/<id>.md``: everything known about one actor across briefings."""
+
+    id: str
+    name: str
+    short_name: str | None
+    kind_label: str
+    country: str | None
+    description: Markup | None
+    native_names: list[NativeName]
+    aliases: list[str]
+    member_of: list[Link]
+    members: list[Link]
+    events: list[EventView]
+    briefings: list[Link]
+    marking: Marking
+
+
+@dataclass(frozen=True)
+class ActorGroup:
+    label: str
+    actors: list[ActorRow]
+
+
+@dataclass(frozen=True)
+class ActorsIndex:
+    """``actors/index.md``: every visible actor, grouped by kind."""
+
+    groups: list[ActorGroup]
+    total: int
+
+
+@dataclass(frozen=True)
+class MonthGroup:
+    label: str
+    anchor: str
+    events: list[EventView]
+
+
+@dataclass(frozen=True)
+class YearGroup:
+    year: int
+    months: list[MonthGroup]
+
+
+@dataclass(frozen=True)
+class ChronologyPage:
+    """``chronology/index.md``: every event, grouped by year and month."""
+
+    years: list[YearGroup]
+    total: int
+
+
+@dataclass(frozen=True)
+class TagGroup:
+    id: str
+    anchor: str
+    briefings: list[Link]
+
+
+@dataclass(frozen=True)
+class TagsPage:
+    tags: list[TagGroup]
+
+
+@dataclass(frozen=True)
+class BriefingsIndex:
+    """``briefings/index.md``: every briefing."""
+
+    briefings: list[BriefingRow]
+
+
+@dataclass(frozen=True)
+class HomePage:
+    """``index.md``: the latest briefings, counts, and the build profile."""
+
+    latest: list[BriefingRow]
+    briefings: int
+    events: int
+    actors: int
+    profile: str
+    links: dict[str, Markup] = field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""The MkDocs side: the plugin, HTML sanitising, and the atomic, reproducible output."""

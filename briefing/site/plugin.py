@@ -1,0 +1,162 @@
+"""The ``briefing`` MkDocs plugin: thin glue between MkDocs and :func:`briefing.generate.generate`.
+
+Event order in a build (see mkdocs ``commands/build.py``):
+
+1. ``on_config``: validate and render the whole Markdown tree; stop on content
+   errors before MkDocs touches the site directory; build into a staging folder.
+2. ``on_files``: serve the generated pages with ``File.generated``; drop
+   anything else from ``docs_dir`` that is not a known page or asset type.
+3. ``on_page_content``: sanitise each page's HTML (defence in depth).
+4. ``on_post_build``: fail on broken internal links, then swap the staging
+   folder in as the site. ``on_build_error`` throws the staging folder away.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from briefing.config import BriefingConfig, Settings
+from briefing.diagnostics import Diagnostic
+from briefing.generate import Generation, generate
+from briefing.site import output
+
+log = logging.getLogger("mkdocs.plugins.briefing")
+
+#: Option overrides from the command line; module-level so they survive
+#: ``mkdocs serve`` reloading the config (and the plugin) on every rebuild.
+OVERRIDES: dict[str, Any] = {}
+#: Where diagnostics go; the CLI prints them in the compiler convention.
+REPORTER: Callable[[list[Diagnostic]], None] | None = None
+_SERVING = False
+_EPOCH_IS_OURS = False
+
+#: Files from docs_dir that may be published (hand-written pages and site assets).
+PUBLISHABLE = (".md", ".css", ".js", ".svg", ".png", ".jpg", ".jpeg", ".webp", ".ico", ".woff2", ".txt")
+
+
+class ContentBuildError(PluginError):
+    """The content has errors (or warnings under --strict): exit code 1."""
+
+
+class _LinkWarnings(logging.Handler):
+    """Counts MkDocs' warnings about links (and, under --strict, every warning)."""
+
+    def __init__(self, strict: bool) -> None:
+        super().__init__(logging.WARNING)
+        self.strict = strict
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.strict or record.name.startswith(("mkdocs.structure", "mkdocs.plugins.briefing")):
+            self.count += 1
+
+
+class BriefingPlugin(BasePlugin[BriefingConfig]):
+    def __init__(self) -> None:
+        self.result: Generation | None = None
+        self.staged: Path | None = None
+        self.final: Path | None = None
+        self.warnings: _LinkWarnings | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        global _SERVING
+        _SERVING = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        for key, value in OVERRIDES.items():
+            if key in self.config:
+                self.config[key] = value
+        strict = bool(config.strict or OVERRIDES.get("strict"))
+        settings = Settings.from_plugin(self.config, config.config_file_path, strict=strict)
+        self.settings = settings
+        self.result = result = generate(settings)
+        self._report(result.diagnostics.sorted())
+        if result.failed(strict):
+            errors, warnings = len(result.diagnostics.errors), len(result.diagnostics.warnings)
+            raise ContentBuildError(
+                f"content has {errors} error(s)" + (f" and {warnings} warning(s) (--strict)" if strict else "")
+            )
+        self._set_epoch(result)
+        self.warnings = _LinkWarnings(strict)
+        logging.getLogger("mkdocs").addHandler(self.warnings)
+        if not _SERVING:
+            self.final = Path(config.site_dir)
+            self.staged = output.staging_dir(self.final)
+            config.site_dir = str(self.staged)
+        return config
+
+    def _report(self, diagnostics: list[Diagnostic]) -> None:
+        if REPORTER is not None:
+            REPORTER(diagnostics)
+            return
+        for d in diagnostics:
+            (log.error if d.severity == "error" else log.warning)(d.format())
+
+    def _set_epoch(self, result: Generation) -> None:
+        # Reproducible output: MkDocs dates the sitemap and gzip headers from
+        # SOURCE_DATE_EPOCH. Respect one set by the user; otherwise use the content's.
+        global _EPOCH_IS_OURS
+        if "SOURCE_DATE_EPOCH" in os.environ and not _EPOCH_IS_OURS:
+            return
+        project = result.project
+        latest = max((b.as_of.upper for b in project.briefings.values()), default=None) if project else None
+        os.environ["SOURCE_DATE_EPOCH"] = str(output.content_epoch(latest))
+        _EPOCH_IS_OURS = True
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.result is not None
+        generated = self.result.pages
+        for file in list(files):
+            if file.generated_by is not None or file.src_dir != config.docs_dir:
+                continue  # theme assets and other plugins' files
+            if file.src_uri in generated:
+                raise PluginError(
+                    f"{config.docs_dir}/{file.src_uri} collides with a generated page; rename or remove it"
+                )
+            if not file.src_uri.lower().endswith(PUBLISHABLE) or any(
+                part.startswith(".") for part in file.src_uri.split("/")
+            ):
+                log.info("not published (not a page or site asset): %s", file.src_uri)
+                files.remove(file)
+        for src_uri, markdown in generated.items():
+            files.append(File.generated(config, src_uri, content=markdown))
+        return files
+
+    def on_page_content(self, html: str, **kwargs: Any) -> str:
+        return output.sanitize(html)
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        # Content and templates live outside docs_dir: watch them too.
+        for path in (self.settings.content_dir, self.settings.templates_dir, self.settings.vocabularies):
+            if path.exists():
+                server.watch(str(path))
+        return server
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._detach()
+        if self.warnings is not None and self.warnings.count:
+            raise PluginError(
+                f"{self.warnings.count} warning(s) about links or content during the build (see above); "
+                "the previous site was left as it was"
+            )
+        if self.staged is not None and self.final is not None:
+            output.swap_in(self.staged, self.final)
+            config.site_dir = str(self.final)
+            self.staged = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._detach()
+        output.discard(self.staged)
+        self.staged = None
+
+    def _detach(self) -> None:
+        if self.warnings is not None:
+            logging.getLogger("mkdocs").removeHandler(self.warnings)

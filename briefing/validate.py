@@ -1,0 +1,444 @@
+"""Load every content file, validate it, and resolve references across files.
+
+``load_project`` is the whole front half of the pipeline: it returns a
+:class:`Project` (the validated model) and the diagnostics of every problem
+found, all at once, never only the first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import pydantic
+from pydantic import BaseModel
+
+from briefing.diagnostics import Diagnostics, did_you_mean
+from briefing.load import Document, Mark, load_bytes
+from briefing.model import Actor, Briefing, Event, Id, Text
+from briefing.model import _check_id
+from briefing.scaffold import PLACEHOLDER
+
+CONTENT_SUFFIXES = (".yaml", ".yml")
+#: Files that look meant as content but will not be read: warn about them.
+_LOOKALIKE_SUFFIXES = (".yaml~", ".yml~", ".json", ".yaml.bak", ".yml.bak", ".yaml.orig", ".txt", ".md")
+
+
+class Vocabularies(BaseModel):
+    """The allowed ``type``/``kind`` values, each id with its display label."""
+
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
+
+    event_types: dict[Id, Text]
+    actor_kinds: dict[Id, Text]
+    source_kinds: dict[Id, Text]
+
+
+@dataclass
+class Project:
+    """The validated content: every briefing and actor, and where each came from."""
+
+    briefings: dict[str, Briefing] = field(default_factory=dict)
+    actors: dict[str, Actor] = field(default_factory=dict)
+    vocabularies: Vocabularies | None = None
+    briefing_files: dict[str, Document] = field(default_factory=dict)
+    actor_files: dict[str, tuple[Document, int]] = field(default_factory=dict)
+
+    def locate(self, briefing_id: str, path: tuple) -> tuple[str, Mark]:
+        document = self.briefing_files[briefing_id]
+        return document.path, document.mark(path)
+
+
+def display_path(path: Path) -> str:
+    """The path as the analyst would type it: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+# Parsed files keyed by path and content hash: `serve` re-validates only what changed.
+_PARSE_CACHE: dict[str, tuple[str, Any]] = {}
+
+
+def _parse(file: Path, display: str, kind: type | Any, diagnostics: Diagnostics) -> tuple[Document | None, Any]:
+    """Load and validate one file against ``kind``; cached by content hash."""
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        diagnostics.error(display, 1, 1, f"cannot read file: {exc.strerror or exc}")
+        return None, None
+    digest = hashlib.blake2b(raw, digest_size=16).hexdigest() + repr(kind)
+    cached = _PARSE_CACHE.get(display)
+    if cached and cached[0] == digest:
+        found, document, value = cached[1]
+        diagnostics.extend(found)
+        return document, value
+    local = Diagnostics()
+    document = load_bytes(raw, display, local)
+    value = None
+    if document is not None and not _placeholders(document, document.data, (), local):
+        value = _validate_value(document, kind, local)
+    _PARSE_CACHE[display] = (digest, (list(local.items), document, value))
+    diagnostics.extend(local.items)
+    return document, value
+
+
+def _placeholders(document: Document, data: Any, path: tuple, diagnostics: Diagnostics) -> bool:
+    """Report values still reading ``FILL IN`` (from ``briefing new``); True if any."""
+    found = False
+    if isinstance(data, str):
+        if data.lstrip().startswith(PLACEHOLDER):
+            mark = document.mark(path)
+            diagnostics.error(
+                document.path, mark.line + (1 if mark.block else 0), mark.column,
+                f"{format_path(path)}: still a placeholder; replace the {PLACEHOLDER} text",
+            )
+            return True
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            found = _placeholders(document, value, path + (key,), diagnostics) or found
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found = _placeholders(document, value, path + (index,), diagnostics) or found
+    return found
+
+
+def _validate_value(document: Document, kind: Any, diagnostics: Diagnostics) -> Any:
+    adapter = _adapter(kind)
+    try:
+        return adapter.validate_python(document.data)
+    except pydantic.ValidationError as exc:
+        report_validation_error(exc, document, kind, diagnostics)
+        return None
+
+
+_ADAPTERS: dict[Any, pydantic.TypeAdapter] = {}
+
+
+def _adapter(kind: Any) -> pydantic.TypeAdapter:
+    if kind not in _ADAPTERS:
+        _ADAPTERS[kind] = pydantic.TypeAdapter(kind)
+    return _ADAPTERS[kind]
+
+
+def load_project(content_dir: Path, vocabularies_file: Path) -> tuple[Project, Diagnostics]:
+    """Load, validate and cross-reference everything under ``content_dir``."""
+    diagnostics = Diagnostics()
+    project = Project()
+    project.vocabularies = _load_vocabularies(vocabularies_file, diagnostics)
+    if not content_dir.is_dir():
+        diagnostics.error(display_path(content_dir), 1, 1, "content directory not found")
+        return project, diagnostics
+
+    for file in _content_files(content_dir / "actors", diagnostics):
+        display = display_path(file)
+        document, actors = _parse(file, display, list[Actor], diagnostics)
+        if actors is None:
+            continue
+        for index, actor in enumerate(actors):
+            if actor.id in project.actor_files:
+                other, other_index = project.actor_files[actor.id]
+                here = document.mark((index, "id"))
+                there = other.mark((other_index, "id"))
+                diagnostics.error(
+                    display, here.line, here.column,
+                    f"[{index}].id: duplicate actor id '{actor.id}' "
+                    f"(also defined at {other.path}:{there.line}:{there.column})",
+                )
+                continue
+            project.actors[actor.id] = actor
+            project.actor_files[actor.id] = (document, index)
+
+    for file in _content_files(content_dir / "briefings", diagnostics):
+        display = display_path(file)
+        briefing_id = file.name.rsplit(".", 1)[0]
+        try:
+            _check_id(briefing_id)
+        except ValueError as exc:
+            diagnostics.error(display, 1, 1, f"file name: {exc}; a briefing's id is its file name")
+            continue
+        if briefing_id in project.briefing_files:
+            other = project.briefing_files[briefing_id].path
+            diagnostics.error(display, 1, 1, f"duplicate briefing id '{briefing_id}' (also {other})")
+            continue
+        document, briefing = _parse(file, display, Briefing, diagnostics)
+        if briefing is None:
+            continue
+        if briefing.id is not None and briefing.id != briefing_id:
+            mark = document.mark(("id",))
+            diagnostics.error(
+                display, mark.line, mark.column,
+                f"id: '{briefing.id}' does not match the file name '{briefing_id}'; "
+                "remove the id key or rename the file",
+            )
+        project.briefings[briefing_id] = briefing
+        project.briefing_files[briefing_id] = document
+
+    project.briefings = dict(sorted(project.briefings.items()))
+    project.actors = dict(sorted(project.actors.items()))
+    _check_references(project, diagnostics)
+    return project, diagnostics
+
+
+def _content_files(folder: Path, diagnostics: Diagnostics) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    files = []
+    for file in sorted(folder.iterdir()):
+        name = file.name
+        if name.startswith("."):
+            continue
+        if file.is_file() and name.endswith(CONTENT_SUFFIXES):
+            files.append(file)
+        elif name.endswith(_LOOKALIKE_SUFFIXES):
+            diagnostics.warning(
+                display_path(file), 1, 1,
+                "ignored: only .yaml and .yml files are content (rename it, or move it out of content/)",
+            )
+    return files
+
+
+def _load_vocabularies(file: Path, diagnostics: Diagnostics) -> Vocabularies | None:
+    display = display_path(file)
+    if not file.is_file():
+        diagnostics.error(display, 1, 1, "vocabularies file not found")
+        return None
+    _, vocabularies = _parse(file, display, Vocabularies, diagnostics)
+    return vocabularies
+
+
+# -- references --------------------------------------------------------------------------------
+
+
+def _check_references(project: Project, diagnostics: Diagnostics) -> None:
+    vocab = project.vocabularies
+    referenced: set[str] = set()
+
+    for actor_id, actor in project.actors.items():
+        document, index = project.actor_files[actor_id]
+        report = _Reporter(document, diagnostics, prefix=(index,))
+        if vocab is not None:
+            report.unknown(("kind",), actor.kind, vocab.actor_kinds, "actor kind")
+        for i, parent in enumerate(actor.affiliations):
+            if parent == actor_id:
+                report.error(("affiliations", i), f"actor '{actor_id}' cannot be affiliated with itself")
+            else:
+                report.unknown(("affiliations", i), parent, project.actors, "actor")
+
+    for briefing_id, briefing in project.briefings.items():
+        report = _Reporter(project.briefing_files[briefing_id], diagnostics)
+        event_ids = _unique_ids(report, "events", briefing.events, "event")
+        source_ids = _unique_ids(report, "sources", briefing.sources, "source")
+
+        for i, related in enumerate(briefing.related):
+            if related == briefing_id:
+                report.error(("related", i), "a briefing cannot be related to itself")
+            else:
+                report.unknown(("related", i), related, project.briefings, "briefing")
+        for actor_id in briefing.actors:
+            referenced.add(actor_id)
+            report.unknown(("actors", actor_id), actor_id, project.actors, "actor", key=True)
+
+        for i, judgment in enumerate(briefing.key_judgments):
+            for j, event_id in enumerate(judgment.basis):
+                report.unknown(("key_judgments", i, "basis", j), event_id, event_ids, "event")
+
+        for i, event in enumerate(briefing.events):
+            if vocab is not None:
+                report.unknown(("events", i, "type"), event.type, vocab.event_types, "event type")
+            for j, actor_id in enumerate(event.actors):
+                referenced.add(actor_id)
+                report.unknown(("events", i, "actors", j), actor_id, project.actors, "actor")
+            for j, source_id in enumerate(event.sources):
+                report.unknown(("events", i, "sources", j), source_id, source_ids, "source")
+            if not event.sources:
+                report.warning(("events", i, "id"), f"event '{event.id}' has no sources")
+            if event.date.lower > briefing.as_of.upper:
+                report.warning(
+                    ("events", i, "date"),
+                    f"event '{event.id}' is dated {event.date.display()}, after the briefing's "
+                    f"as_of ({briefing.as_of.display()})",
+                )
+
+        sources = {s.id: s for s in briefing.sources}
+        for i, source in enumerate(briefing.sources):
+            if vocab is not None:
+                report.unknown(("sources", i, "kind"), source.kind, vocab.source_kinds, "source kind")
+            if source.via is not None:
+                if source.via == source.id:
+                    report.error(("sources", i, "via"), f"source '{source.id}' cannot come via itself")
+                elif report.unknown(("sources", i, "via"), source.via, source_ids, "source"):
+                    loop = _via_loop(source.id, sources)
+                    if loop and loop[0] == source.id:
+                        chain = " -> ".join(loop + [loop[0]])
+                        report.error(("sources", i, "via"), f"'via' chain loops: {chain}")
+
+    for actor_id in project.actors:
+        if actor_id not in referenced:
+            document, index = project.actor_files[actor_id]
+            _Reporter(document, diagnostics, prefix=(index,)).warning(
+                ("id",), f"actor '{actor_id}' is not referenced by any briefing"
+            )
+
+
+def _via_loop(start: str, sources: dict) -> list[str]:
+    """The loop the ``via`` chain from ``start`` runs into, or an empty list."""
+    chain: list[str] = []
+    current: str | None = start
+    while current is not None and current in sources:
+        if current in chain:
+            return chain[chain.index(current):]
+        chain.append(current)
+        current = sources[current].via
+    return []
+
+
+def _unique_ids(report: _Reporter, field_name: str, items: Iterable[Any], what: str) -> set[str]:
+    first: dict[str, int] = {}
+    for i, item in enumerate(items):
+        if item.id in first:
+            there = report.document.mark(report.prefix + (field_name, first[item.id], "id"))
+            report.error(
+                (field_name, i, "id"),
+                f"duplicate {what} id '{item.id}' (also at line {there.line})",
+            )
+        else:
+            first[item.id] = i
+    return set(first)
+
+
+@dataclass
+class _Reporter:
+    """Reports diagnostics at a path inside one document."""
+
+    document: Document
+    diagnostics: Diagnostics
+    prefix: tuple = ()
+
+    def _at(self, path: tuple, key: bool = False) -> tuple[Mark, str]:
+        full = self.prefix + path
+        mark = self.document.key_mark(full) if key else self.document.mark(full)
+        return mark, format_path(full)
+
+    def error(self, path: tuple, message: str, key: bool = False) -> None:
+        mark, where = self._at(path, key)
+        self.diagnostics.error(self.document.path, mark.line, mark.column, f"{where}: {message}")
+
+    def warning(self, path: tuple, message: str) -> None:
+        mark, where = self._at(path)
+        self.diagnostics.warning(self.document.path, mark.line, mark.column, f"{where}: {message}")
+
+    def unknown(self, path: tuple, value: str, known: Iterable[str], what: str, key: bool = False) -> bool:
+        """Report ``value`` if it is not among ``known``; True when it is known."""
+        if value in known:
+            return True
+        self.error(path, f"unknown {what} '{value}'{did_you_mean(value, known)}", key=key)
+        return False
+
+
+def format_path(path: tuple) -> str:
+    """``('events', 2, 'actors', 0)`` -> ``events[2].actors[0]``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text
+
+
+# -- pydantic errors -> diagnostics -------------------------------------------------------------
+
+_MESSAGES = {
+    "list_type": "expected a list",
+    "dict_type": "expected a mapping of keys to values",
+    "model_type": "expected a mapping of fields to values",
+    "model_attributes_type": "expected a mapping of fields to values",
+    "string_type": "expected text",
+    "int_parsing": "expected a whole number",
+    "int_type": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_parsing": "expected a number",
+    "float_type": "expected a number",
+    "string_too_short": "must not be empty",
+    "too_short": "needs at least one item",
+}
+
+
+def report_validation_error(exc: pydantic.ValidationError, document: Document, kind: Any, diagnostics: Diagnostics) -> None:
+    """Turn each pydantic error into a diagnostic at the right line and column."""
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        kind_ = error["type"]
+        if loc and loc[-1] == "[key]":
+            loc = loc[:-1]
+            mark = document.key_mark(loc)
+        elif kind_ == "extra_forbidden":
+            mark = document.key_mark(loc)
+        elif kind_ == "missing":
+            mark = document.mark(loc[:-1])
+        else:
+            mark = document.mark(loc)
+        diagnostics.error(document.path, mark.line, mark.column, _message(error, loc, kind))
+
+
+def _message(error: dict, loc: tuple, kind: Any) -> str:
+    kind_ = error["type"]
+    where = format_path(loc)
+    if kind_ == "missing":
+        return f"{format_path(loc[:-1]) or 'file'}: missing required field '{loc[-1]}'"
+    if kind_ == "extra_forbidden":
+        fields = _fields_at(kind, loc[:-1])
+        return f"{format_path(loc[:-1]) or 'file'}: unknown field '{loc[-1]}'{did_you_mean(str(loc[-1]), fields)}"
+    if kind_ == "value_error":
+        text = str(error["ctx"]["error"]) if "ctx" in error else error["msg"]
+    elif kind_ in ("literal_error", "enum"):
+        expected = error["ctx"]["expected"]
+        text = f"expected one of {expected}"
+        value = error.get("input")
+        if isinstance(value, str):
+            options = [o.strip(" '") for o in expected.replace(" or ", ", ").split(",")]
+            text = f"'{value}' is not allowed: expected one of {expected}{did_you_mean(value, options)}"
+    elif kind_ in _MESSAGES:
+        text = _MESSAGES[kind_]
+    elif kind_ in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        text = error["msg"].replace("Input should be", "must be")
+    else:
+        text = error["msg"][:1].lower() + error["msg"][1:]
+    return f"{where}: {text}" if where else text
+
+
+def _fields_at(kind: Any, loc: tuple) -> list[str]:
+    """The field names of the model found at ``loc`` inside ``kind`` (for 'did you mean')."""
+    current = kind
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            args = typing.get_args(current)
+            current = args[0] if args else None
+        elif isinstance(current, type) and issubclass(current, BaseModel) and part in current.model_fields:
+            current = current.model_fields[part].annotation
+        else:
+            return []
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip ``X | None`` and ``Annotated`` down to the model or container inside."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, __import__("types").UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0]
+        else:
+            return annotation
