@@ -67,9 +67,9 @@ def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:
 
 
 def _summary(diagnostics: Diagnostics) -> None:
-    errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
-    if errors or warnings:
-        click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+    line = diagnostics.summary()
+    if line:
+        click.echo(line, err=True)
 
 
 def _run(action: Callable[[], int]) -> None:

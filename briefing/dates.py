@@ -105,6 +105,11 @@ def _parse_cached(text: str) -> EdtfDate:
         first, _, second = text.partition("/")
         if first in ("", "..") or second in ("", ".."):
             raise EdtfError(f"open-ended interval '{text}' is not supported; give both ends ({EXAMPLES})")
+        if "X" in text:  # edtf is stricter than the fast path about XX in intervals
+            try:
+                edtf.parse_edtf(text)
+            except Exception:
+                raise EdtfError(f"'{text}' is not a valid EDTF interval ({EXAMPLES})") from None
         start, end = _point(first, text), _point(second, text)
         if end.upper < start.lower:
             raise EdtfError(f"interval '{text}' ends before it starts")

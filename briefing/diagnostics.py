@@ -36,10 +36,10 @@ class Diagnostics:
     items: list[Diagnostic] = field(default_factory=list)
 
     def error(self, path: str, line: int, column: int, message: str) -> None:
-        self.items.append(Diagnostic(path, line, column, "error", message))
+        self.items.append(Diagnostic(path, line, column, "error", printable(message)))
 
     def warning(self, path: str, line: int, column: int, message: str) -> None:
-        self.items.append(Diagnostic(path, line, column, "warning", message))
+        self.items.append(Diagnostic(path, line, column, "warning", printable(message)))
 
     def extend(self, other: Iterable[Diagnostic]) -> None:
         self.items.extend(other)
@@ -60,12 +60,15 @@ class Diagnostics:
         # Sort by file, then position; dict.fromkeys drops exact repeats, keeping order.
         return list(dict.fromkeys(sorted(self.items)))
 
-    def format_text(self) -> str:
-        lines = [d.format() for d in self.sorted()]
+    def summary(self) -> str:
+        """'2 errors, 1 warning', or an empty string when there is nothing to say."""
         errors, warnings = len(self.errors), len(self.warnings)
-        if errors or warnings:
-            lines.append(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
-        return "\n".join(lines)
+        if not (errors or warnings):
+            return ""
+        return f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+
+    def format_text(self) -> str:
+        return "\n".join([d.format() for d in self.sorted()] + ([self.summary()] if self.summary() else []))
 
     def format_json(self) -> str:
         return json.dumps(
@@ -77,6 +80,13 @@ class Diagnostics:
             indent=2,
             ensure_ascii=False,
         )
+
+
+def printable(text: str) -> str:
+    """One line of visible text: control characters (from content) written as escapes."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def _plural(n: int, word: str) -> str:

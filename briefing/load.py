@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -48,7 +47,6 @@ _NULL_TAG = "tag:yaml.org,2002:null"
 _FLOW_BRACKETS = re.compile(r"[\[\]{}]")
 _BLOCK_LEAD = re.compile(r"^(?:[ \t]|[-?:](?=[ \t]))+", re.MULTILINE)
 
-Path_ = tuple  # a path into the data: keys (str) and list indexes (int)
 
 
 @dataclass(frozen=True)
@@ -83,24 +81,6 @@ class _Abort(Exception):
     """Stop converting a document; the diagnostic has been recorded."""
 
 
-def load_file(file: Path, display: str, diagnostics: Diagnostics) -> Document | None:
-    """Read and parse one YAML file; on any problem record it and return None."""
-    try:
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            diagnostics.error(
-                display, 1, 1,
-                f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes "
-                "(split it into smaller files)",
-            )
-            return None
-        raw = file.read_bytes()
-    except OSError as exc:
-        diagnostics.error(display, 1, 1, f"cannot read file: {exc.strerror or exc}")
-        return None
-    return load_bytes(raw, display, diagnostics)
-
-
 def load_bytes(raw: bytes, display: str, diagnostics: Diagnostics) -> Document | None:
     """Parse YAML bytes; on any problem record it and return None."""
     if len(raw) > MAX_FILE_BYTES:
@@ -114,11 +94,23 @@ def load_bytes(raw: bytes, display: str, diagnostics: Diagnostics) -> Document |
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or exc.context or "invalid YAML"
+        problem = " ".join((exc.problem or exc.context or "invalid YAML").split())
+        if exc.context and exc.context_mark and exc.problem:
+            problem += f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
         diagnostics.error(display, line, column, f"invalid YAML: {problem}")
         return None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        diagnostics.error(
+            display, line, column,
+            f"invalid YAML: the character U+{ord(character):04X} is not allowed in YAML; remove it",
+        )
+        return None
     except yaml.YAMLError as exc:
-        diagnostics.error(display, 1, 1, f"invalid YAML: {exc}")
+        message = " ".join(str(exc).split())
+        diagnostics.error(display, 1, 1, f"invalid YAML: {message}")
         return None
     document = Document(display, None)
     if node is None:  # an empty file

@@ -18,7 +18,7 @@ import pydantic
 from pydantic import BaseModel
 
 from briefing.diagnostics import Diagnostics, did_you_mean
-from briefing.load import Document, Mark, load_bytes
+from briefing.load import MAX_FILE_BYTES, Document, Mark, load_bytes
 from briefing.model import Actor, Briefing, Event, Id, Text
 from briefing.model import _check_id
 from briefing.scaffold import PLACEHOLDER
@@ -68,6 +68,13 @@ _PARSE_CACHE: dict[str, tuple[str, Any]] = {}
 def _parse(file: Path, display: str, kind: type | Any, diagnostics: Diagnostics) -> tuple[Document | None, Any]:
     """Load and validate one file against ``kind``; cached by content hash."""
     try:
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            diagnostics.error(
+                display, 1, 1,
+                f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes (split it into smaller files)",
+            )
+            return None, None
         raw = file.read_bytes()
     except OSError as exc:
         diagnostics.error(display, 1, 1, f"cannot read file: {exc.strerror or exc}")

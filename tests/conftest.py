@@ -1,0 +1,115 @@
+"""Shared fixtures: throwaway projects built with the real CLI and the real MkDocs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = Path(__file__).resolve().parent / "cases"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens", action="store_true", help="Rewrite golden files from the current output."
+    )
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
+
+
+def check_golden(path: Path, actual: str, update: bool) -> None:
+    """Compare ``actual`` with the golden file (or rewrite it under --update-goldens)."""
+    if update:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+        return
+    assert path.exists(), f"no golden file {path}; run `make goldens`"
+    expected = path.read_text(encoding="utf-8")
+    assert actual == expected, f"output differs from {path.relative_to(ROOT)}; run `make goldens` if intended"
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+
+@dataclass
+class Project:
+    """A copy of the project's site configuration with its own content folder."""
+
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    def write(self, relative: str, text: str | bytes) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    def run(self, *args: str, env: dict[str, str] | None = None) -> Run:
+        """Run the real ``briefing`` command in the project, as a user would."""
+        environment = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+        environment.update(env or {})
+        done = subprocess.run(
+            [sys.executable, "-m", "briefing", *args],
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            env=environment,
+            timeout=600,
+        )
+        return Run(done.returncode, done.stdout, done.stderr)
+
+
+def make_project(root: Path, content: Path | None = ROOT / "content") -> Project:
+    root.mkdir(parents=True, exist_ok=True)
+    for name in ("mkdocs.yml",):
+        shutil.copy(ROOT / name, root / name)
+    for folder in ("templates", "site_config"):
+        shutil.copytree(ROOT / folder, root / folder)
+    if content is not None:
+        shutil.copytree(content, root / "content")
+    return Project(root)
+
+
+@pytest.fixture
+def example_project(tmp_path: Path) -> Project:
+    """The shipped example content in a throwaway project."""
+    return make_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example content built once with the real MkDocs + Material (shared, read-only)."""
+    project = make_project(tmp_path_factory.mktemp("example") / "project")
+    run = project.run("build")
+    assert run.code == 0, run.stderr
+    return project.site
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }

@@ -1,0 +1,176 @@
+"""Golden tests: one small file per kind of content error, with the exact diagnostics.
+
+Each case under ``cases/diagnostics/`` is dropped into a copy of a small valid
+project (``cases/base``) and checked with the real ``briefing check``. The
+expected stderr sits beside it as ``<case>.expected``; ``make goldens``
+rewrites them after an intended change.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import CASES, ROOT, check_golden, make_project
+
+DIAGNOSTICS = CASES / "diagnostics"
+CASE_FILES = sorted(p for p in DIAGNOSTICS.iterdir() if p.suffix == ".yaml")
+
+
+def case_project(tmp_path: Path, case: Path):
+    project = make_project(tmp_path / "project", content=CASES / "base" / "content")
+    if case.name.endswith(".actors.yaml"):
+        target = project.content / "actors" / case.name.removesuffix(".actors.yaml")
+        target = target.with_suffix(".yaml")
+    else:
+        target = project.content / "briefings" / case.name
+    shutil.copy(case, target)
+    return project
+
+
+def test_base_project_is_valid(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", content=CASES / "base" / "content")
+    run = project.run("check", "--strict")
+    assert run.code == 0, run.stderr
+
+
+@pytest.mark.parametrize("case", CASE_FILES, ids=[p.stem for p in CASE_FILES])
+def test_diagnostics_golden(case: Path, tmp_path: Path, update_goldens: bool) -> None:
+    project = case_project(tmp_path, case)
+    run = project.run("check")
+    assert "Traceback" not in run.stderr
+    expected_code = 0 if case.stem in ("warnings", "unreferenced.actors") else 1
+    assert run.code == expected_code, run.stderr
+    check_golden(case.with_suffix(".expected"), run.stderr, update_goldens)
+
+
+def test_every_error_is_reported_at_once_sorted(tmp_path: Path) -> None:
+    project = case_project(tmp_path, DIAGNOSTICS / "unknown-references.yaml")
+    shutil.copy(DIAGNOSTICS / "unknown-actor.yaml", project.content / "briefings")
+    run = project.run("check")
+    lines = [line for line in run.stderr.splitlines() if ": error: " in line]
+    files = [line.split(":")[0] for line in lines]
+    assert set(files) == {"content/briefings/unknown-actor.yaml", "content/briefings/unknown-references.yaml"}
+    positions = [(f, int(line.split(":")[1])) for f, line in zip(files, lines)]
+    assert positions == sorted(positions)
+
+
+def test_strict_turns_warnings_into_failure(tmp_path: Path) -> None:
+    project = case_project(tmp_path, DIAGNOSTICS / "warnings.yaml")
+    assert project.run("check").code == 0
+    run = project.run("check", "--strict")
+    assert run.code == 1
+    assert "warning: events[0].id: event 'e1' has no sources" in run.stderr
+
+
+def test_json_format(tmp_path: Path) -> None:
+    project = case_project(tmp_path, DIAGNOSTICS / "unknown-actor.yaml")
+    run = project.run("check", "--format", "json")
+    assert run.code == 1
+    report = json.loads(run.stdout)
+    assert report["errors"] == 1
+    (diagnostic,) = report["diagnostics"]
+    assert diagnostic == {
+        "path": "content/briefings/unknown-actor.yaml",
+        "line": 9,
+        "column": 14,
+        "severity": "error",
+        "message": "events[0].actors[0]: unknown actor 'irgcc' (did you mean 'irgc'?)",
+    }
+
+
+def test_python_tag_never_runs(tmp_path: Path) -> None:
+    marker = Path("/tmp/briefing-pwned")
+    marker.unlink(missing_ok=True)
+    project = case_project(tmp_path, DIAGNOSTICS / "python-tag.yaml")
+    project.run("check")
+    project.run("build")
+    assert not marker.exists()
+
+
+def test_huge_file_is_refused(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", content=CASES / "base" / "content")
+    filler = "# " + "x" * 98 + "\n"
+    project.write("content/briefings/huge.yaml", "title: huge\n" + filler * 50_000)
+    run = project.run("check")
+    assert run.code == 1
+    assert "content/briefings/huge.yaml:1:1: error: file is 5,050,012 bytes; the limit is 4,194,304 bytes" in run.stderr
+
+
+def test_yaml_11_values_mean_what_the_author_meant(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", content=CASES / "base" / "content")
+    project.write(
+        "content/actors/norway.yaml",
+        "- id: norway\n  name: Norway\n  short_name: 010\n  kind: state\n  country: NO\n",
+    )
+    project.write(
+        "content/briefings/yaml11.yaml",
+        "title: 12:30\nas_of: 2021-07-13\nsummary: yes\nactors: {norway: on}\n"
+        "events:\n  - id: e1\n    date: 2021\n    title: NO\n    type: statement\n"
+        "    sources: [s1]\n    casualties: {killed: 010}\n"
+        "sources:\n  - id: s1\n    kind: news-report\n    date: 2021-06-27\n",
+    )
+    run = project.run("render", "--out", "out")
+    assert run.code == 0, run.stderr
+    briefing = (project.root / "out/briefings/yaml11.md").read_text()
+    assert "# 12:30" in briefing
+    assert "### NO { #event-e1 }" in briefing
+    assert "10 killed" in briefing  # a decimal 10, not octal 8
+    actor = (project.root / "out/actors/norway.md").read_text()
+    assert "**Country:** Norway" in actor
+    assert "**Short name:** 010" in actor
+
+
+def test_schema_validates_example_content() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    import subprocess
+    import sys
+
+    import yaml
+
+    def schema(kind: str) -> dict:
+        out = subprocess.run(
+            [sys.executable, "-m", "briefing", "schema", kind], capture_output=True, text=True, check=True
+        ).stdout
+        return json.loads(out)
+
+    briefing_schema, actors_schema = schema("briefing"), schema("actors")
+    jsonschema.Draft202012Validator.check_schema(briefing_schema)
+    for path in sorted((ROOT / "content" / "briefings").glob("*.yaml")):
+        jsonschema.validate(yaml.safe_load(path.read_text()), briefing_schema)
+    for path in sorted((ROOT / "content" / "actors").glob("*.yaml")):
+        jsonschema.validate(yaml.safe_load(path.read_text()), actors_schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"title": "x", "tittle": "y"}, briefing_schema)
+
+
+def test_example_content_is_valid(example_project) -> None:
+    run = example_project.run("check", "--strict")
+    assert run.code == 0, run.stderr
+
+
+@pytest.mark.parametrize("kind", ["briefing", "actor"])
+def test_scaffold_is_rejected_until_filled_in(kind: str, tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", content=CASES / "base" / "content")
+    run = project.run("new", kind, "fresh-item")
+    assert run.code == 0, run.stderr
+    folder = "briefings" if kind == "briefing" else "actors"
+    path = project.content / folder / "fresh-item.yaml"
+    check = project.run("check")
+    assert check.code == 1
+    assert "still a placeholder" in check.stderr
+    # Fill it in as an analyst would: every FILL IN replaced by real text.
+    text = path.read_text()
+    text = text.replace('"FILL IN: an EDTF date"', '"2021-07-01"')
+    text = text.replace("FILL IN:", "Filled in:")
+    path.write_text(text)
+    if kind == "actor":  # an actor must be referenced by a briefing
+        base = project.content / "briefings" / "base.yaml"
+        base.write_text(base.read_text().replace("actors: [hossein-taeb,", "actors: [fresh-item, hossein-taeb,"))
+    check = project.run("check")
+    assert check.code == 0, check.stderr
+    assert project.run("new", kind, "fresh-item").code == 2  # never overwrites
+    assert project.run("new", kind, "Not An Id").code == 2
