@@ -1,0 +1,111 @@
+"""The knowledge layer across briefings: actor pages, chronology, tags, relations, search."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import CASES, make_project
+from htmlcheck import broken_links, parse
+
+from briefing.dates import parse_date
+
+KNOWLEDGE = CASES / "knowledge" / "content"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = make_project(tmp_path_factory.mktemp("knowledge") / "project", content=KNOWLEDGE)
+    run = project.run("build", "--strict")
+    assert run.code == 0, run.stderr
+    return project.site
+
+
+def event_links(html: str) -> list[str]:
+    """The event URLs of a page, in page order (resolved to site paths)."""
+    return re.findall(r'href="(?:\.\./)+briefings/([a-z0-9-]+)/#event-([a-z0-9-]+)"', html)
+
+
+def test_actor_page_lists_all_events_across_briefings_in_date_order(site: Path) -> None:
+    html = (site / "actors" / "irgc" / "index.html").read_text()
+    assert event_links(html) == [
+        ("alpha", "a-year"),      # 2020 (a year: earliest bound 1 January)
+        ("alpha", "a-approx"),    # c. 1 June 2021 (one day)
+        ("alpha", "a-month"),     # June 2021 (same earliest day, later latest day)
+        ("beta", "b-day"),        # 15 June 2021
+    ]
+    text = parse(site / "actors" / "irgc" / "index.html").text
+    assert "4 events, in date order." in text
+    assert "Alpha briefing" in text and "Beta briefing" in text
+
+
+def test_shared_actor_spans_both_briefings(site: Path) -> None:
+    html = (site / "actors" / "kataib-hezbollah" / "index.html").read_text()
+    assert event_links(html) == [("beta", "b-interval"), ("alpha", "a-approx"), ("alpha", "a-day")]
+
+
+def test_affiliations_both_ways(site: Path) -> None:
+    irgc = parse(site / "actors" / "irgc" / "index.html").text
+    quds = parse(site / "actors" / "quds-force" / "index.html").text
+    assert "Includes: Quds Force" in irgc
+    assert "Part of: Islamic Revolutionary Guard Corps" in quds
+
+
+def test_native_names_carry_lang_and_direction(site: Path) -> None:
+    html = (site / "actors" / "kataib-hezbollah" / "index.html").read_text()
+    assert '<span dir="rtl" lang="ar">كتائب حزب الله</span>' in html or '<span lang="ar" dir="rtl">كتائب حزب الله</span>' in html
+    html = (site / "actors" / "irgc" / "index.html").read_text()
+    assert re.search(r'<span (lang="fa" dir="rtl"|dir="rtl" lang="fa")>سپاه', html)
+
+
+def test_actors_index_grouped_by_kind_with_counts(site: Path) -> None:
+    page = parse(site / "actors" / "index.html")
+    h2 = [t for tag, t in page.headings if tag == "h2"]
+    assert h2 == ["State armed force", "Non-state armed group"]
+    text = page.text
+    assert re.search(r"Kata'ib Hezbollah \(KH\) \| Iraq \| 3|Kata'ib Hezbollah \(KH\) Iraq 3", text)
+    assert re.search(r"Islamic Revolutionary Guard Corps \(IRGC\) Iran 4", text)
+
+
+def test_global_chronology_in_date_order_grouped_by_month(site: Path) -> None:
+    html = (site / "chronology" / "index.html").read_text()
+    links = event_links(html)
+    assert len(links) == 7
+    dates = {
+        ("alpha", "a-year"): "2020", ("alpha", "a-month"): "2021-06", ("alpha", "a-day"): "2021-06-15",
+        ("alpha", "a-approx"): "2021-06-01~", ("beta", "b-interval"): "2021-05-20/2021-07-10",
+        ("beta", "b-day"): "2021-06-15", ("beta", "b-uncertain"): "2021-06-10?",
+    }
+    keys = [parse_date(dates[link]).sort_key for link in links]
+    assert keys == sorted(keys)
+    page = parse(site / "chronology" / "index.html")
+    assert [t for tag, t in page.headings if tag == "h3"] == ["January 2020", "May 2021", "June 2021"]
+    # The seven-week interval is listed at its earliest bound and marked as a span.
+    assert re.search(r"20 May – 10 July 2021</time> <span class=\"brief-span\">span</span>", html)
+
+
+def test_tags_and_related_both_ways(site: Path) -> None:
+    tags = parse(site / "tags" / "index.html")
+    assert [t for tag, t in tags.headings if tag == "h2"] == ["drones", "iraq", "militias"]
+    beta = parse(site / "briefings" / "beta" / "index.html").text
+    alpha = parse(site / "briefings" / "alpha" / "index.html").text
+    assert "Related: Alpha briefing" in beta
+    assert "Related: Beta briefing" in alpha
+
+
+def test_all_links_resolve(site: Path) -> None:
+    assert broken_links(site) == []
+
+
+def test_search_index_has_every_name_and_event_anchors(site: Path) -> None:
+    index = json.loads((site / "search" / "search_index.json").read_text())
+    actor_text = " ".join(d["title"] + " " + d["text"] for d in index["docs"] if d["location"].startswith("actors/irgc/"))
+    for name in ("Islamic Revolutionary Guard Corps", "IRGC", "Sepah", "Pasdaran", "Revolutionary Guards", "سپاه"):
+        assert name in actor_text, name
+    events = {d["location"]: d["title"] for d in index["docs"] if "#event-" in d["location"]}
+    assert events["briefings/alpha/#event-a-day"] == "Alpha day event"
+    # Event sections come from briefing pages only: a search for a title leads to one anchor.
+    assert all(loc.startswith("briefings/") for loc in events)
