@@ -1,0 +1,199 @@
+"""Build profiles never leak: canary strings in every field, every output byte scanned.
+
+The fixture has a CLEAR briefing with an AMBER event inside, an AMBER
+briefing, a RED briefing and a CLEAR draft. Every field of each restricted
+part carries a unique canary. For each profile the real site is built and
+every byte of every output file (gzip files decompressed too) is scanned.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import make_project
+from htmlcheck import parse
+
+SCOPES = ("clearbrief", "ambereventinclear", "amberbrief", "redbrief", "draftbrief")
+
+
+def canary(scope: str, field: str) -> str:
+    return f"canary{scope}{field}"
+
+
+def restricted_event(scope: str, marking: str | None = None) -> dict:
+    event = {
+        "id": canary(scope, "eventid"),
+        "date": "2021-06-01",
+        "date_note": canary(scope, "datenote"),
+        "title": canary(scope, "eventtitle"),
+        "type": "attack",
+        "description": canary(scope, "eventdescription"),
+        "location": {"name": canary(scope, "place"), "country": "IQ"},
+        "actors": [canary(scope, "actor"), "shared-actor"],
+        "sources": [canary(scope, "source")],
+    }
+    if marking:
+        event["marking"] = marking
+    return event
+
+
+def restricted_source(scope: str) -> dict:
+    return {
+        "id": canary(scope, "source"),
+        "kind": "anonymous",
+        "title": canary(scope, "sourcetitle"),
+        "publisher": canary(scope, "publisher"),
+        "description": canary(scope, "sourcedescription"),
+        "url": f"https://example.org/{canary(scope, 'url')}",
+    }
+
+
+def actor(scope: str) -> dict:
+    return {
+        "id": canary(scope, "actor"),
+        "name": canary(scope, "actorname"),
+        "short_name": canary(scope, "actorshort"),
+        "kind": "person",
+        "aliases": [canary(scope, "alias")],
+        "native_names": {"ar": canary(scope, "nativename")},
+        "description": canary(scope, "actordescription"),
+    }
+
+
+def briefing(scope: str, marking: str, status: str = "published", extra_events: list | None = None) -> dict:
+    events = [restricted_event(scope)] + (extra_events or [])
+    return {
+        "title": canary(scope, "title"),
+        "as_of": "2021-07-01",
+        "status": status,
+        "marking": marking,
+        "tags": [canary(scope, "tag")],
+        "summary": canary(scope, "summary"),
+        "key_judgments": [
+            {"statement": canary(scope, "judgment"), "confidence": "low", "basis": [canary(scope, "eventid")]}
+        ],
+        "actors": {canary(scope, "actor"): canary(scope, "rolenote")},
+        "events": events,
+        "sources": [restricted_source(scope)] + [restricted_source(e["sources"][0].removeprefix("canary").removesuffix("source")) for e in (extra_events or [])],
+    }
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory):
+    project = make_project(tmp_path_factory.mktemp("markings") / "project", content=None)
+    briefings = {
+        canary("clearbrief", "id"): briefing(
+            "clearbrief", "TLP:CLEAR", extra_events=[restricted_event("ambereventinclear", "TLP:AMBER")]
+        ),
+        canary("amberbrief", "id"): briefing("amberbrief", "TLP:AMBER"),
+        canary("redbrief", "id"): briefing("redbrief", "TLP:RED"),
+        canary("draftbrief", "id"): briefing("draftbrief", "TLP:CLEAR", status="draft"),
+    }
+    # The CLEAR briefing's judgment that rests only on the AMBER event must vanish with it.
+    briefings[canary("clearbrief", "id")]["key_judgments"].append(
+        {"statement": canary("ambereventinclear", "judgment"), "confidence": "low",
+         "basis": [canary("ambereventinclear", "eventid")]}
+    )
+    briefings[canary("clearbrief", "id")]["related"] = [canary("amberbrief", "id")]
+    for briefing_id, data in briefings.items():
+        project.write(f"content/briefings/{briefing_id}.yaml", yaml.safe_dump(data, allow_unicode=True))
+    actors = [actor(s) for s in SCOPES] + [{"id": "shared-actor", "name": "Shared actor", "kind": "other"}]
+    project.write("content/actors/actors.yaml", yaml.safe_dump(actors, allow_unicode=True))
+    # Stray files an editor might drop next to the hand-written pages.
+    project.write("site_config/pages/leaked-report.pdf", canary("stray", "pdf"))
+    project.write("site_config/pages/.hidden-notes.md", canary("stray", "hidden"))
+    project.write("site_config/pages/notes.yaml~", canary("stray", "backup"))
+    run = project.run("check", "--strict")
+    assert run.code == 0, run.stderr
+    return project
+
+
+def output_text(site: Path) -> dict[str, str]:
+    """Every output file as text, with gzip files decompressed."""
+    texts = {}
+    for path in sorted(site.rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if path.suffix == ".gz":
+            data = gzip.decompress(data)
+        texts[str(path.relative_to(site))] = data.decode("utf-8", "replace").lower()
+    return texts
+
+
+PROFILES = {
+    "default": ([], {"clearbrief"}),
+    "drafts": (["--drafts"], {"clearbrief", "draftbrief"}),
+    "green": (["--max-marking", "TLP:GREEN"], {"clearbrief"}),
+    "amber": (["--max-marking", "TLP:AMBER"], {"clearbrief", "ambereventinclear", "amberbrief"}),
+    "red-drafts": (["--max-marking", "TLP:RED", "--drafts"], set(SCOPES)),
+}
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=list(PROFILES))
+def test_canary_scan(project, profile: str, tmp_path: Path) -> None:
+    args, visible = PROFILES[profile]
+    site = tmp_path / "site"
+    run = project.run("build", "--site-dir", str(site), *args)
+    assert run.code == 0, run.stderr
+    texts = output_text(site)
+    everything = "\n".join(texts.values())
+    for scope in SCOPES:
+        present = f"canary{scope}" in everything
+        if scope in visible:
+            fields = ["eventtitle", "datenote", "place", "actorname", "alias", "nativename", "sourcetitle",
+                      "publisher", "eventdescription", "judgment"]
+            if scope != "ambereventinclear":
+                fields += ["title", "summary", "tag", "rolenote"]
+            for field in fields:
+                assert canary(scope, field) in everything, f"{profile}: {canary(scope, field)} missing"
+        else:
+            leaks = sorted(name for name, text in texts.items() if f"canary{scope}" in text)
+            assert not present, f"{profile}: {scope} leaked into {leaks}"
+    assert "canarystray" not in everything
+    assert not (site / "leaked-report.pdf").exists()
+
+
+def test_counts_and_profile_label(project, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert project.run("build", "--site-dir", str(site)).code == 0
+    home = parse(site / "index.html").text
+    assert "Public build: TLP:CLEAR only" in home
+    assert "1 briefing · 1 event · 2 actors" in home
+    amber = tmp_path / "amber"
+    assert project.run("build", "--site-dir", str(amber), "--max-marking", "TLP:AMBER").code == 0
+    home = parse(amber / "index.html").text
+    assert "Restricted build: up to TLP:AMBER" in home
+    assert "2 briefings · 3 events" in home
+    index = json.loads((amber / "search" / "search_index.json").read_text())
+    assert any(canary("ambereventinclear", "eventtitle") in d["title"] for d in index["docs"])
+    # In the AMBER build the AMBER event inside the CLEAR briefing says so, as text.
+    page = parse(amber / "briefings" / canary("clearbrief", "id") / "index.html").text
+    assert "TLP:AMBER" in page
+
+
+def test_every_page_has_a_marking_banner(project, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert project.run("build", "--site-dir", str(site), "--max-marking", "TLP:RED").code == 0
+    for path in site.rglob("*.html"):
+        html = path.read_text()
+        assert 'class="tlp-banner' in html, path
+    red = (site / "briefings" / canary("redbrief", "id") / "index.html").read_text()
+    assert '<span class="tlp tlp-red">TLP:RED</span>' in red
+
+
+def test_plugin_options_in_mkdocs_yml(project, tmp_path: Path) -> None:
+    config = project.root / "mkdocs.yml"
+    original = config.read_text()
+    try:
+        config.write_text(original.replace("max_marking: TLP:CLEAR", "max_marking: TLP:AMBER"))
+        site = tmp_path / "site"
+        assert project.run("build", "--site-dir", str(site)).code == 0
+        assert canary("amberbrief", "title") in "\n".join(output_text(site).values())
+    finally:
+        config.write_text(original)
