@@ -93,7 +93,17 @@ def template_environment(templates_dir: Path) -> jinja2.Environment:
     env.filters["attr"] = lambda v: Markup(attribute(v))
     env.filters["join"] = _join
     env.filters["url"] = _url
+    env.filters["front_matter"] = _front_matter
     return env
+
+
+def _front_matter(value: object) -> Markup:
+    """A page title for front matter. MkDocs themes print ``page.title`` unescaped
+    (in ``<title>`` too), so it is HTML-escaped here, then quoted as JSON (valid YAML)."""
+    import json
+
+    text = " ".join(str(value).split())
+    return Markup(json.dumps(attribute(text).replace("'", "&#39;"), ensure_ascii=False))
 
 
 _ENVIRONMENTS: dict[Path, jinja2.Environment] = {}

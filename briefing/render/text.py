@@ -17,6 +17,7 @@ Two kinds of field:
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -65,8 +66,9 @@ class LinkProblem:
 
 def url_is_allowed(url: str) -> bool:
     """http, https, mailto, or relative; judged as a browser would read the URL."""
-    # Browsers drop ASCII whitespace and control characters inside a scheme.
-    cleaned = re.sub(r"[\x00-\x20\x7f]", "", url)
+    # Browsers decode character references in attributes and drop ASCII whitespace
+    # and control characters inside a scheme: judge what the browser would see.
+    cleaned = re.sub(r"[\x00-\x20\x7f]", "", html.unescape(url))
     match = _SCHEME.match(cleaned)
     if match is None:
         return not cleaned.startswith("//")  # protocol-relative URLs reach another host

@@ -88,3 +88,48 @@ def swap_in(staged: Path, final: Path) -> None:
 def discard(staged: Path | None) -> None:
     if staged is not None:
         shutil.rmtree(staged, ignore_errors=True)
+
+
+# -- Content-Security-Policy ------------------------------------------------------------------
+
+CSP_PLACEHOLDER = "__briefing_csp_script_hashes__"
+_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>(.*?)</script>", re.S)
+_CHARSET = '<meta charset="utf-8">'
+
+#: What the site may load, and why (see README, "Security"):
+#: - scripts: our own files, plus Material's few inline scripts by hash (no 'unsafe-inline');
+#: - styles: own files; 'unsafe-inline' for the style attributes Material's scripts set;
+#: - images and fonts: own files and the data: URIs in Material's stylesheets (icons);
+#: - fetch and workers: own origin only (the search index and the search worker);
+#: - nothing may be framed, posted, or loaded from anywhere else.
+CSP_TEMPLATE = (
+    "default-src 'none'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self'; "
+    "manifest-src 'self'; base-uri 'self'; form-action 'none'; object-src 'none'"
+)
+
+
+def script_hashes(html: str) -> set[str]:
+    """The CSP hashes of the inline scripts in ``html``."""
+    import base64
+    import hashlib
+
+    return {
+        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii") + "'"
+        for body in _INLINE_SCRIPT.findall(html)
+    }
+
+
+def add_csp_placeholder(html: str) -> str:
+    """Put the CSP meta tag first in <head>; its hashes are filled in after the build."""
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{CSP_PLACEHOLDER}">'
+    return html.replace(_CHARSET, _CHARSET + meta, 1)
+
+
+def fill_csp(files: list[Path], hashes: set[str]) -> None:
+    # Instant navigation runs inline scripts of other pages under the first page's
+    # policy, so every page allows the union of all pages' inline scripts.
+    policy = CSP_TEMPLATE.format(hashes=" ".join(sorted(hashes)))
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(CSP_PLACEHOLDER, policy, 1), encoding="utf-8")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -42,6 +43,9 @@ _EPOCH_IS_OURS = False
 PUBLISHABLE = (".md", ".css", ".js", ".svg", ".png", ".jpg", ".jpeg", ".webp", ".ico", ".woff2", ".txt")
 
 
+_SAFE_URI = re.compile(r"(?:[a-z0-9]+(?:-[a-z0-9]+)*/)?[a-z0-9]+(?:-[a-z0-9]+)*\.md")
+
+
 class ContentBuildError(PluginError):
     """The content has errors (or warnings under --strict): exit code 1."""
 
@@ -65,6 +69,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.staged: Path | None = None
         self.final: Path | None = None
         self.warnings: _LinkWarnings | None = None
+        self.csp_hashes: set[str] = set()
+        self.csp_files: list[Path] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         global _SERVING
@@ -127,11 +133,30 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
                 log.info("not published (not a page or site asset): %s", file.src_uri)
                 files.remove(file)
         for src_uri, markdown in generated.items():
+            # Ids make unsafe paths impossible; check again where files are made.
+            if not _SAFE_URI.fullmatch(src_uri):
+                raise PluginError(f"refusing to generate a page at an unsafe path: {src_uri!r}")
             files.append(File.generated(config, src_uri, content=markdown))
         return files
 
     def on_page_content(self, html: str, **kwargs: Any) -> str:
         return output.sanitize(html)
+
+    def on_post_page(self, html: str, *, page: Any, config: MkDocsConfig) -> str:
+        return self._with_csp(html, Path(page.file.abs_dest_path))
+
+    def on_post_template(self, html: str, *, template_name: str, config: MkDocsConfig) -> str:
+        if not template_name.endswith(".html"):
+            return html
+        return self._with_csp(html, Path(config.site_dir) / template_name)
+
+    def _with_csp(self, html: str, path: Path) -> str:
+        # mkdocs serve injects its live-reload script into every page: no CSP in preview.
+        if _SERVING or output.CSP_PLACEHOLDER in html:
+            return html
+        self.csp_hashes |= output.script_hashes(html)
+        self.csp_files.append(path)
+        return output.add_csp_placeholder(html)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         # Content and templates live outside docs_dir: watch them too.
@@ -142,6 +167,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._detach()
+        output.fill_csp(self.csp_files, self.csp_hashes)
         if self.warnings is not None and self.warnings.count:
             raise PluginError(
                 f"{self.warnings.count} warning(s) about links or content during the build (see above); "
