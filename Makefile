@@ -5,7 +5,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test serve check bench goldens lint clean
+.PHONY: site test serve check bench goldens lint clean screenshot
+
+AXE    := tests/.npm/node_modules/axe-core/axe.min.js
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +24,11 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(BIN)/briefing check
 
-test: $(STAMP)
+# axe-core for the accessibility tests, from the npm registry (skipped without npm).
+$(AXE):
+	-command -v npm >/dev/null && npm install --prefix tests/.npm --no-save --no-audit --no-fund --loglevel=error axe-core@4
+
+test: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
@@ -34,3 +40,8 @@ goldens: $(STAMP)
 
 clean:
 	rm -rf site .site.* $(VENV) .pytest_cache
+
+# Refresh the README's screenshot from the browser tests' output.
+screenshot: $(STAMP) $(AXE)
+	$(BIN)/python -m pytest tests/test_browser.py -q -k screenshots
+	cp tests/output/briefing-desktop.png tests/screenshots/briefing-page.png

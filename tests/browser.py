@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import http.server
 import shutil
 import threading
@@ -45,6 +46,8 @@ def static_server(root: Path) -> Iterator[str]:
 @contextmanager
 def chromium() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
+        if os.environ.get("BRIEFING_REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:

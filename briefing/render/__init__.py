@@ -6,6 +6,7 @@ tree with ``File.generated`` and ``briefing render --out`` writes it to disk.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from briefing.model import Actor, Briefing, Event, Marking, Source, text_directi
 from briefing.profile import Profile, effective_marking
 from briefing.render import context as ctx
 from briefing.render.knowledge import Appearance, Knowledge, build_knowledge
+from briefing.render.timeline import build_timeline
 from briefing.render.text import LinkProblem, attribute, markdown, plain
 from briefing.validate import Project
 
@@ -204,6 +206,7 @@ class _Renderer:
                 for i, s in enumerate(briefing.sources)
             ],
             assessment=self.assessment(briefing, sources, order),
+            timeline=build_timeline(events, f"Timeline of the {len(events)} events in this briefing"),
         )
 
     def briefing_actors(self, briefing: Briefing) -> list[ctx.ActorRow]:
@@ -451,7 +454,10 @@ class _Renderer:
                         events=[self.global_event(a, "../") for a in in_month],
                     )
                 )
-            years.append(ctx.YearGroup(year, months))
+            in_year_events = [e for mo in months for e in mo.events]
+            label = f"Timeline of {len(in_year_events)} events in {year}"
+            bounds = (dt.date(year, 1, 1), dt.date(year, 12, 31))
+            years.append(ctx.YearGroup(year, months, build_timeline(in_year_events, label, bounds)))
         return ctx.ChronologyPage(years=years, total=len(self.knowledge.events))
 
     def briefing_row(self, briefing_id: str, base: str) -> ctx.BriefingRow:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from markupsafe import Markup
 
@@ -152,6 +153,8 @@ class BriefingPage:
     actors: list[ActorRow]
     sources: list[SourceView]
     assessment: SourcingAssessment
+    timeline: Any = None
+    """A :class:`briefing.render.timeline.Timeline` of the chronology."""
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,7 @@ class MonthGroup:
 class YearGroup:
     year: int
     months: list[MonthGroup]
+    timeline: Any = None
 
 
 @dataclass(frozen=True)

@@ -27,19 +27,33 @@ ALLOWED_ATTRIBUTES = {
     "td": _GENERIC | {"style", "align"},
     "th": _GENERIC | {"style", "align"},
     "ol": _GENERIC | {"start"},
+    "span": _GENERIC | {"style"},
 }
-_SAFE_STYLE = re.compile(r"text-align: ?(left|right|center);?")
+# Styles survive only in two exact shapes: table column alignment (Python-Markdown)
+# and timeline positions (our templates). Content can produce neither: it is escaped.
+_SAFE_STYLE = {
+    "td": re.compile(r"text-align: ?(left|right|center);?"),
+    "th": re.compile(r"text-align: ?(left|right|center);?"),
+    "span": re.compile(r"(--tl-(start|width): ?\d{1,3}(\.\d{1,2})?%; ?)+"),
+}
 
 
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     if attribute == "style":
-        return value if _SAFE_STYLE.fullmatch(value) else None
+        pattern = _SAFE_STYLE.get(tag)
+        return value if pattern is not None and pattern.fullmatch(value.strip() + ("" if value.strip().endswith(";") else ";") if tag == "span" else value) else None
     return value
 
 
+_EXTERNAL_LINK = re.compile(r'<a href="(https?:|mailto:)')
+
+
 def sanitize(html: str) -> str:
-    """Defence in depth: keep only known tags, attributes and URL schemes in page HTML."""
-    return nh3.clean(
+    """Defence in depth: keep only known tags, attributes and URL schemes in page HTML.
+
+    External links get the class ``brief-external`` (print shows their targets).
+    """
+    clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -48,6 +62,7 @@ def sanitize(html: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
+    return _EXTERNAL_LINK.sub(r'<a class="brief-external" href="\1', clean)
 
 
 #: Used when the content gives no date at all (the start of the ZIP epoch).
