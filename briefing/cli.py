@@ -26,6 +26,7 @@ def _settings(config_file: str, content: str | None, max_marking: str | None, dr
     """The plugin options from mkdocs.yml (the same schema as the plugin), overridden by the CLI."""
     options = BriefingConfig()
     path = Path(config_file)
+    directory_urls = True
     if path.is_file():
         import yaml
 
@@ -33,6 +34,7 @@ def _settings(config_file: str, content: str | None, max_marking: str | None, dr
             loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=_MkDocsLoader) or {}
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{config_file}: cannot read: {exc}") from None
+        directory_urls = bool(loaded.get("use_directory_urls", True))
         for entry in loaded.get("plugins") or []:
             if isinstance(entry, dict) and "briefing" in entry:
                 options.load_dict(entry["briefing"] or {})
@@ -40,7 +42,9 @@ def _settings(config_file: str, content: str | None, max_marking: str | None, dr
     failed, warnings = options.validate()
     if failed:
         raise ConfigError("; ".join(f"{CONFIG_FILE}: briefing.{key}: {err}" for key, err in failed))
-    settings = Settings.from_plugin(options, path if path.is_file() else Path.cwd() / CONFIG_FILE, strict=strict)
+    settings = Settings.from_plugin(
+        options, path if path.is_file() else Path.cwd() / CONFIG_FILE, strict=strict, directory_urls=directory_urls
+    )
     replace: dict[str, Any] = {}
     if content:
         replace["content_dir"] = Path(content).resolve()

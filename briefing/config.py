@@ -48,9 +48,13 @@ class Settings:
     max_marking: Marking = Marking.CLEAR
     drafts: bool = False
     strict: bool = False
+    directory_urls: bool = True
+    """MkDocs' ``use_directory_urls``: the URL form of links in raw HTML."""
 
     @classmethod
-    def from_plugin(cls, options: BriefingConfig, config_file: str | Path, *, strict: bool = False) -> Settings:
+    def from_plugin(
+        cls, options: BriefingConfig, config_file: str | Path, *, strict: bool = False, directory_urls: bool = True
+    ) -> Settings:
         root = Path(config_file).resolve().parent
         return cls(
             root=root,
@@ -60,4 +64,5 @@ class Settings:
             max_marking=Marking(options.max_marking),
             drafts=options.drafts,
             strict=strict,
+            directory_urls=directory_urls,
         )

@@ -63,5 +63,5 @@ def generate(settings: Settings) -> Generation:
             "mailto and relative links); it is shown as text",
         )
 
-    pages = render_pages(visible, profile, settings.templates_dir, report)
+    pages = render_pages(visible, profile, settings.templates_dir, report, directory_urls=settings.directory_urls)
     return Generation(diagnostics, visible, pages)

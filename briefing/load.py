@@ -45,7 +45,9 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _NULL_TAG = "tag:yaml.org,2002:null"
 _FLOW_BRACKETS = re.compile(r"[\[\]{}]")
-_BLOCK_LEAD = re.compile(r"^(?:[ \t]|[-?:](?=[ \t]))+", re.MULTILINE)
+# A line starting with more than MAX_BLOCK_INDENT characters of indentation and
+# block indicators ("- - - - x" nests one level per two characters).
+_DEEP_BLOCK_LEAD = re.compile(r"^(?:[ \t]|[-?:](?=[ \t])){%d}" % (MAX_BLOCK_INDENT + 1), re.MULTILINE)
 
 
 
@@ -60,21 +62,54 @@ class Mark:
 
 @dataclass
 class Document:
-    """One loaded file: its data, and the mark of every value and mapping key in it."""
+    """One loaded file: its data, and (on demand) where each value came from.
+
+    Marks are needed only to report a problem, which is rare, so the node tree
+    with line and column is composed again lazily instead of being recorded
+    for every value of every file.
+    """
 
     path: str
     data: Any
-    marks: dict[tuple, Mark] = field(default_factory=dict)
-    key_marks: dict[tuple, Mark] = field(default_factory=dict)
+    text: str = ""
+    _root: Any = field(default=None, repr=False)
+
+    def _node(self, path: tuple) -> tuple[yaml.Node | None, yaml.Node | None]:
+        """The value node at ``path`` (or its nearest ancestor) and the key node, if any."""
+        if self._root is None:
+            try:
+                self._root = yaml.compose(self.text, Loader=_Loader) or False
+            except yaml.YAMLError:
+                self._root = False
+        node, key_node = self._root or None, None
+        for part in path:
+            found = None
+            if isinstance(node, yaml.MappingNode):
+                for k, v in node.value:
+                    if isinstance(k, yaml.ScalarNode) and k.value == part:
+                        found, key_node = v, k
+                        break
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+                found, key_node = node.value[part], None
+            if found is None:
+                return node, None
+            node = found
+        return node, key_node
 
     def mark(self, path: tuple) -> Mark:
-        """The mark of ``path``, or of its nearest ancestor that has one."""
-        while path not in self.marks and path:
-            path = path[:-1]
-        return self.marks.get(path, Mark(1, 1))
+        """The mark of the value at ``path``, or of its nearest ancestor."""
+        node, _ = self._node(path)
+        if node is None:
+            return Mark(1, 1)
+        start = node.start_mark
+        return Mark(start.line + 1, start.column + 1, getattr(node, "style", None) in ("|", ">"))
 
     def key_mark(self, path: tuple) -> Mark:
-        return self.key_marks.get(path) or self.mark(path)
+        """The mark of the mapping key at the end of ``path`` (for unknown fields)."""
+        node, key_node = self._node(path)
+        if key_node is None or not path or key_node.value != path[-1]:
+            return self.mark(path)
+        return Mark(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
 
 
 class _Abort(Exception):
@@ -112,12 +147,12 @@ def load_bytes(raw: bytes, display: str, diagnostics: Diagnostics) -> Document |
         message = " ".join(str(exc).split())
         diagnostics.error(display, 1, 1, f"invalid YAML: {message}")
         return None
-    document = Document(display, None)
+    document = Document(display, None, text)
     if node is None:  # an empty file
         return document
-    converter = _Converter(document, diagnostics)
+    converter = _Converter(document, diagnostics, budget=len(text) + MAX_ALIAS_EXPANSION)
     try:
-        document.data = converter.convert(node, ())
+        document.data = converter.convert(node)
     except _Abort:
         return None
     if converter.failed:
@@ -159,9 +194,9 @@ def _nesting_ok(text: str, display: str, diagnostics: Diagnostics) -> bool:
                 return _too_deep(text, match.start(), display, diagnostics)
         elif depth:
             depth -= 1
-    for match in _BLOCK_LEAD.finditer(text):
-        if match.end() - match.start() > MAX_BLOCK_INDENT:
-            return _too_deep(text, match.start(), display, diagnostics)
+    match = _DEEP_BLOCK_LEAD.search(text)
+    if match:
+        return _too_deep(text, match.start(), display, diagnostics)
     return True
 
 
@@ -176,81 +211,71 @@ def _too_deep(text: str, offset: int, display: str, diagnostics: Diagnostics) ->
 
 
 class _Converter:
-    """Turn a libyaml node tree into dicts, lists, strings and None, with marks."""
+    """Turn a libyaml node tree into dicts, lists, strings and None.
 
-    def __init__(self, document: Document, diagnostics: Diagnostics) -> None:
+    Aliases are not refused (they are plain YAML), but the values they add are
+    counted: a file cannot expand to more values than it has characters, plus
+    ``MAX_ALIAS_EXPANSION``. That stops alias bombs and recursive aliases alike.
+    """
+
+    def __init__(self, document: Document, diagnostics: Diagnostics, budget: int) -> None:
         self.document = document
         self.diagnostics = diagnostics
         self.failed = False
-        self.seen: set[int] = set()
-        self.active: set[int] = set()
-        self.produced = 0
+        self.budget = budget
 
     def error(self, node: yaml.Node, message: str) -> None:
         self.failed = True
         mark = node.start_mark
         self.diagnostics.error(self.document.path, mark.line + 1, mark.column + 1, message)
 
-    def convert(self, node: yaml.Node, path: tuple) -> Any:
-        key = id(node)
-        if key in self.active:
-            self.error(node, "an alias refers to the value that contains it (a recursive alias)")
-            raise _Abort
-        self.produced += 1
-        self.seen.add(key)
-        if self.produced - len(self.seen) > MAX_ALIAS_EXPANSION:
+    def convert(self, node: yaml.Node) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
             self.error(
                 node,
                 f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} values "
                 "(an alias bomb?); write the values out instead",
             )
             raise _Abort
-        start = node.start_mark
-        style = getattr(node, "style", None)
-        self.document.marks[path] = Mark(start.line + 1, start.column + 1, style in ("|", ">"))
-
-        if isinstance(node, yaml.ScalarNode):
-            if node.tag not in _CORE_TAGS:
-                self.error(node, _tag_message(node.tag))
+        kind = type(node)
+        if kind is yaml.ScalarNode:
+            tag = node.tag
+            if tag not in _CORE_TAGS:
+                self.error(node, _tag_message(tag))
                 return None
-            if node.tag == _NULL_TAG and not style:
+            if tag == _NULL_TAG and not node.style:
                 return None
             return node.value
-
-        self.active.add(key)
-        try:
-            if isinstance(node, yaml.SequenceNode):
-                if node.tag != _SEQ_TAG:
-                    self.error(node, _tag_message(node.tag))
-                return [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]
-            if node.tag != _MAP_TAG:
+        if kind is yaml.SequenceNode:
+            if node.tag != _SEQ_TAG:
                 self.error(node, _tag_message(node.tag))
-            return self._mapping(node, path)
-        finally:
-            self.active.discard(key)
+            convert = self.convert
+            return [convert(item) for item in node.value]
+        if node.tag != _MAP_TAG:
+            self.error(node, _tag_message(node.tag))
+        return self._mapping(node)
 
-    def _mapping(self, node: yaml.MappingNode, path: tuple) -> dict[str, Any]:
+    def _mapping(self, node: yaml.MappingNode) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        first_line: dict[str, int] = {}
+        convert = self.convert
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _CORE_TAGS:
-                self.error(key_node, "a mapping key must be a plain name")
+            if type(key_node) is not yaml.ScalarNode or key_node.tag not in _CORE_TAGS:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    self.error(key_node, "merge keys ('<<') are not supported: write the fields out")
+                else:
+                    self.error(key_node, "a mapping key must be a plain name")
                 continue
             key = key_node.value
-            if key_node.tag == "tag:yaml.org,2002:merge" or key == "<<":
-                self.error(key_node, "merge keys ('<<') are not supported: write the fields out")
-                continue
             if key in result:
+                first = next(k for k, _ in node.value if getattr(k, "value", None) == key)
                 self.error(
                     key_node,
-                    f"duplicate key '{key}' (first defined at line {first_line[key]}); "
+                    f"duplicate key '{key}' (first defined at line {first.start_mark.line + 1}); "
                     "remove one of them",
                 )
                 continue
-            mark = key_node.start_mark
-            first_line[key] = mark.line + 1
-            self.document.key_marks[path + (key,)] = Mark(mark.line + 1, mark.column + 1)
-            result[key] = self.convert(value_node, path + (key,))
+            result[key] = convert(value_node)
         return result
 
 

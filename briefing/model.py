@@ -110,7 +110,7 @@ class Marking(str, Enum):
 
     @property
     def rank(self) -> int:
-        return list(Marking).index(self)
+        return _MARKING_RANK[self]
 
     @property
     def css(self) -> str:
@@ -119,6 +119,8 @@ class Marking(str, Enum):
     def __str__(self) -> str:
         return self.value
 
+
+_MARKING_RANK = {marking: rank for rank, marking in enumerate(Marking)}
 
 Likelihood = Literal[
     "almost-no-chance", "very-unlikely", "unlikely", "roughly-even-chance",

@@ -88,7 +88,9 @@ def _parse(file: Path, display: str, kind: type | Any, diagnostics: Diagnostics)
     local = Diagnostics()
     document = load_bytes(raw, display, local)
     value = None
-    if document is not None and not _placeholders(document, document.data, (), local):
+    if document is not None and not (
+        PLACEHOLDER in document.text and _placeholders(document, document.data, (), local)
+    ):
         value = _validate_value(document, kind, local)
     _PARSE_CACHE[display] = (digest, (list(local.items), document, value))
     diagnostics.extend(local.items)

@@ -25,8 +25,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def event_links(html: str) -> list[str]:
-    """The event URLs of a page, in page order (resolved to site paths)."""
-    return re.findall(r'href="(?:\.\./)+briefings/([a-z0-9-]+)/#event-([a-z0-9-]+)"', html)
+    """The event URLs of a page's event list (not its timeline), in page order."""
+    return re.findall(r'— <a href="(?:\.\./)+briefings/([a-z0-9-]+)/#event-([a-z0-9-]+)"', html)
+
+
+def test_chronology_timeline_links_every_event(site: Path) -> None:
+    html = (site / "chronology" / "index.html").read_text()
+    timeline = re.findall(r'class="brief-tl-link" href="\.\./briefings/([a-z0-9-]+)/#event-([a-z0-9-]+)"', html)
+    assert sorted(timeline) == sorted(event_links(html))
 
 
 def test_actor_page_lists_all_events_across_briefings_in_date_order(site: Path) -> None:

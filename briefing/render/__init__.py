@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from functools import lru_cache
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,7 @@ LATEST_ON_HOME = 10
 LinkReporter = Callable[[tuple[str, str], tuple, LinkProblem], None]
 
 
+@lru_cache(maxsize=None)
 def country_name(code: str) -> str:
     country = pycountry.countries.get(alpha_2=code)
     if country is None:
@@ -56,13 +58,13 @@ def country_name(code: str) -> str:
     return getattr(country, "common_name", None) or country.name
 
 
-def _finalize(value: object) -> Markup:
+def _finalize(value: object) -> str:
     # Everything a template prints is escaped for Markdown and HTML unless it is Markup.
     if isinstance(value, Markup):
         return value
     if value is None:
-        return Markup("")
-    return Markup(plain(value))
+        return ""
+    return plain(value)
 
 
 def _join(items: object, separator: str = "") -> Markup:
@@ -80,8 +82,12 @@ def _url(value: object) -> Markup:
 def template_environment(templates_dir: Path) -> jinja2.Environment:
     """The Jinja2 environment for Markdown templates: safe by default.
 
-    Autoescaping is on, and ``finalize`` escapes every printed value for
-    Markdown as well as HTML, so a template cannot forget to escape content.
+    ``finalize`` escapes every printed value for Markdown and HTML unless it is
+    ``Markup`` (rendered Markdown fields, links built from ids), so a template
+    cannot forget to escape content. Jinja's own HTML autoescaping stays off: it
+    would escape a second time, and it costs a third of the render time. The
+    price: a macro's output must be printed with ``|safe``; forgetting it
+    double-escapes (visible in the golden tests), it never under-escapes.
     """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
@@ -90,7 +96,7 @@ def template_environment(templates_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        autoescape=True,
+        autoescape=False,
     )
     env.filters["attr"] = lambda v: Markup(attribute(v))
     env.filters["join"] = _join
@@ -123,9 +129,16 @@ def render_pages(
     profile: Profile,
     templates_dir: Path,
     report: LinkReporter | None = None,
+    *,
+    directory_urls: bool = True,
 ) -> dict[str, str]:
-    """Render every page of the (already filtered) project: ``{src_uri: markdown}``."""
-    renderer = _Renderer(project, profile, _environment(templates_dir), report)
+    """Render every page of the (already filtered) project: ``{src_uri: markdown}``.
+
+    ``directory_urls`` is MkDocs' ``use_directory_urls``: links in raw HTML (the
+    timelines) must be written as the site's URLs, since MkDocs rewrites only
+    Markdown links.
+    """
+    renderer = _Renderer(project, profile, _environment(templates_dir), report, directory_urls)
     return renderer.render_all()
 
 
@@ -135,6 +148,7 @@ class _Renderer:
     profile: Profile
     env: jinja2.Environment
     report: LinkReporter | None
+    directory_urls: bool = True
 
     def __post_init__(self) -> None:
         self.knowledge: Knowledge = build_knowledge(self.project)
@@ -142,6 +156,10 @@ class _Renderer:
         self.event_types = vocab.event_types if vocab else {}
         self.actor_kinds = vocab.actor_kinds if vocab else {}
         self.source_kinds = vocab.source_kinds if vocab else {}
+        self._global_events: dict[tuple[str, int], ctx.EventView] = {}
+        self._event_lines: dict[tuple[str, int], Markup] = {}
+        self._actor_links: dict[tuple[str, str], ctx.Link] = {}
+        self._macros = self.env.get_template("_macros.md.j2").module
 
     # -- pages -----------------------------------------------------------------------------
 
@@ -237,6 +255,7 @@ class _Renderer:
         self, briefing_id: str, briefing: Briefing, event: Event, index: int, *, base: str, local: bool
     ) -> ctx.EventView:
         page = "" if local else f"{base}briefings/{briefing_id}.md"
+        url = "" if local else f"{base}briefings/{briefing_id}" + ("/" if self.directory_urls else ".html")
         marking = effective_marking(briefing, event)
         location = None
         if event.location is not None:
@@ -261,16 +280,13 @@ class _Renderer:
             date_note=event.date_note,
             type_label=self.event_types.get(event.type, event.type),
             location=location,
+            # Lists of events across briefings show no descriptions: render them only where shown.
             description=(
                 self.markdown(("briefing", briefing_id), ("events", index, "description"), event.description)
-                if event.description
+                if event.description and local
                 else None
             ),
-            actors=[
-                ctx.Link(self.actor_label(a), Markup(f"{base}actors/{a}.md"))
-                for a in event.actors
-                if a in self.project.actors
-            ],
+            actors=[self.actor_link(a, base) for a in event.actors if a in self.project.actors],
             sources=[
                 ctx.Link(self.source_name_by_id(briefing, s), Markup(f"{page}#source-{s}"))
                 for s in event.sources
@@ -279,7 +295,15 @@ class _Renderer:
             marking=marking if marking is not briefing.marking else None,
             briefing=None if local else ctx.Link(briefing.title, Markup(page)),
             link=Markup(f"{page}#event-{event.id}"),
+            url=Markup(f"{url}#event-{event.id}"),
         )
+
+    def actor_link(self, actor_id: str, base: str) -> ctx.Link:
+        key = (actor_id, base)
+        link = self._actor_links.get(key)
+        if link is None:
+            link = self._actor_links[key] = ctx.Link(self.actor_label(actor_id), Markup(f"{base}actors/{actor_id}.md"))
+        return link
 
     def actor_label(self, actor_id: str) -> str:
         actor = self.project.actors[actor_id]
@@ -390,11 +414,29 @@ class _Renderer:
 
     # -- the knowledge layer ---------------------------------------------------------------
 
-    def global_event(self, appearance: Appearance, base: str) -> ctx.EventView:
-        return self.event_view(
-            appearance.briefing_id, appearance.briefing, appearance.event, appearance.index,
-            base=base, local=False,
-        )
+    def global_event(self, appearance: Appearance) -> ctx.EventView:
+        """An event as listed on actor pages and the chronology (built once, shared).
+
+        Both page kinds sit one folder deep, so the same relative links serve both.
+        """
+        key = (appearance.briefing_id, appearance.index)
+        view = self._global_events.get(key)
+        if view is None:
+            view = self.event_view(
+                appearance.briefing_id, appearance.briefing, appearance.event, appearance.index,
+                base="../", local=False,
+            )
+            self._global_events[key] = view
+        return view
+
+    def event_line(self, appearance: Appearance) -> Markup:
+        """The list line of an event (macro ``event_line``), rendered once per event."""
+        key = (appearance.briefing_id, appearance.index)
+        line = self._event_lines.get(key)
+        if line is None:
+            line = Markup(self._macros.event_line(self.global_event(appearance)))
+            self._event_lines[key] = line
+        return line
 
     def actor_page(self, actor_id: str, actor: Actor) -> ctx.ActorPage:
         appearances = self.knowledge.by_actor.get(actor_id, [])
@@ -425,7 +467,7 @@ class _Renderer:
                 for a in sorted(self.knowledge.members.get(actor_id, []))
                 if a in self.project.actors
             ],
-            events=[self.global_event(a, "../") for a in appearances],
+            events=[self.event_line(a) for a in appearances],
             briefings=[
                 ctx.Link(self.project.briefings[b].title, Markup(f"../briefings/{b}.md")) for b in briefing_ids
             ],
@@ -445,19 +487,19 @@ class _Renderer:
     def chronology_page(self) -> ctx.ChronologyPage:
         years = []
         for year, in_year in itertools.groupby(self.knowledge.events, key=lambda a: a.event.date.lower.year):
-            months = []
-            for month, in_month in itertools.groupby(in_year, key=lambda a: a.event.date.lower.month):
-                months.append(
-                    ctx.MonthGroup(
-                        label=f"{MONTHS[month]} {year}",
-                        anchor=f"{year}-{month:02d}",
-                        events=[self.global_event(a, "../") for a in in_month],
-                    )
+            in_year = list(in_year)
+            months = [
+                ctx.MonthGroup(
+                    label=f"{MONTHS[month]} {year}",
+                    anchor=f"{year}-{month:02d}",
+                    events=[self.event_line(a) for a in in_month],
                 )
-            in_year_events = [e for mo in months for e in mo.events]
-            label = f"Timeline of {len(in_year_events)} events in {year}"
+                for month, in_month in itertools.groupby(in_year, key=lambda a: a.event.date.lower.month)
+            ]
+            label = f"Timeline of {len(in_year)} events in {year}"
             bounds = (dt.date(year, 1, 1), dt.date(year, 12, 31))
-            years.append(ctx.YearGroup(year, months, build_timeline(in_year_events, label, bounds)))
+            timeline = build_timeline([self.global_event(a) for a in in_year], label, bounds)
+            years.append(ctx.YearGroup(year, months, timeline))
         return ctx.ChronologyPage(years=years, total=len(self.knowledge.events))
 
     def briefing_row(self, briefing_id: str, base: str) -> ctx.BriefingRow:

@@ -59,7 +59,9 @@ class EventView:
     briefing: Link | None = None
     """The event's briefing, on pages that gather events from many briefings."""
     link: Markup | None = None
-    """The event's own URL, relative to the page."""
+    """The event's own Markdown link target, relative to the page (``../briefings/b.md#event-e``)."""
+    url: Markup | None = None
+    """The same as a URL for raw HTML (``../briefings/b/#event-e``): MkDocs rewrites only Markdown links."""
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,8 @@ class ActorPage:
     aliases: list[str]
     member_of: list[Link]
     members: list[Link]
-    events: list[EventView]
+    events: list[Markup]
+    """Pre-rendered event lines (macro ``event_line``), in date order."""
     briefings: list[Link]
     marking: Marking
 
@@ -201,7 +204,8 @@ class ActorsIndex:
 class MonthGroup:
     label: str
     anchor: str
-    events: list[EventView]
+    events: list[Markup]
+    """Pre-rendered event lines (macro ``event_line``)."""
 
 
 @dataclass(frozen=True)

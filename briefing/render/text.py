@@ -20,20 +20,27 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 # Characters that are inline syntax in Markdown, its extensions or HTML, anywhere in a line.
 _PLAIN = {c: f"&#{ord(c)};" for c in "\\`*_{}[]<>&|~^"}
 _PLAIN_TABLE = str.maketrans(_PLAIN)
+_PLAIN_SPECIAL = re.compile("[" + re.escape("".join(_PLAIN)) + "]")
 # What is syntax only at the start of a line or block: lists, headings, quotes, HTML.
 _LINE_START = re.compile(r"^(?:[-+#>!:=]|\d+[.)])")
-_WHITESPACE = re.compile(r"\s+")
+_LINE_START_CHARS = frozenset("-+#>!:=0123456789")
 
 
+@lru_cache(maxsize=65536)  # names, labels and dates repeat across thousands of pages
 def plain(value: object) -> str:
     """Escape a plain-text field for Markdown and HTML; folds line breaks into spaces."""
-    text = _WHITESPACE.sub(" ", str(value)).strip().translate(_PLAIN_TABLE)
-    return _LINE_START.sub(lambda m: f"{m.group()[:-1]}&#{ord(m.group()[-1])};", text)
+    text = " ".join(str(value).split())
+    if _PLAIN_SPECIAL.search(text):
+        text = text.translate(_PLAIN_TABLE)
+    if text and text[0] in _LINE_START_CHARS:
+        return _LINE_START.sub(lambda m: f"{m.group()[:-1]}&#{ord(m.group()[-1])};", text)
+    return text
 
 
 def attribute(value: object) -> str:

@@ -73,7 +73,7 @@ def build_timeline(
             TimelineRow(
                 title=event.title,
                 date=event.date.text,
-                href=event.link or Markup(f"#{event.anchor}"),
+                href=event.url or Markup(f"#{event.anchor}"),
                 start=round(offset, 2),
                 width=round(min(max(width, POINT_WIDTH), 100 - offset), 2),
                 fuzzy=event.date.uncertain or event.date.approximate or not point,

@@ -81,7 +81,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             if key in self.config:
                 self.config[key] = value
         strict = bool(config.strict or OVERRIDES.get("strict"))
-        settings = Settings.from_plugin(self.config, config.config_file_path, strict=strict)
+        settings = Settings.from_plugin(
+            self.config, config.config_file_path, strict=strict, directory_urls=config.use_directory_urls
+        )
         self.settings = settings
         self.result = result = generate(settings)
         self._report(result.diagnostics.sorted())
