@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import edtf
 
 __all__ = ["EdtfDate", "EdtfError", "parse_date"]
 
@@ -106,6 +105,8 @@ def _parse_cached(text: str) -> EdtfDate:
         if first in ("", "..") or second in ("", ".."):
             raise EdtfError(f"open-ended interval '{text}' is not supported; give both ends ({EXAMPLES})")
         if "X" in text:  # edtf is stricter than the fast path about XX in intervals
+            import edtf
+
             try:
                 edtf.parse_edtf(text)
             except Exception:
@@ -170,6 +171,8 @@ def _datetime_point(match: re.Match[str], whole: str) -> _Point:
 
 
 def _edtf_point(text: str, whole: str) -> _Point:
+    import edtf  # imported on first use: it takes a sixth of a second and most dates never need it
+
     try:
         parsed = edtf.parse_edtf(text)
         lower = dt.date(*parsed.lower_strict()[:3])

@@ -96,6 +96,10 @@ class Document:
             node = found
         return node, key_node
 
+    def forget_nodes(self) -> None:
+        """Drop the composed node tree (it is rebuilt if another mark is needed)."""
+        self._root = None
+
     def mark(self, path: tuple) -> Mark:
         """The mark of the value at ``path``, or of its nearest ancestor."""
         node, _ = self._node(path)

@@ -21,6 +21,7 @@ from briefing.diagnostics import Diagnostics, did_you_mean
 from briefing.load import MAX_FILE_BYTES, Document, Mark, load_bytes
 from briefing.model import Actor, Briefing, Event, Id, Text
 from briefing.model import _check_id
+from briefing.parallel import fork_map
 from briefing.scaffold import PLACEHOLDER
 
 CONTENT_SUFFIXES = (".yaml", ".yml")
@@ -65,6 +66,50 @@ def display_path(path: Path) -> str:
 _PARSE_CACHE: dict[str, tuple[str, Any]] = {}
 
 
+#: Below this many changed files, parsing in one process is faster than forking.
+PARALLEL_MIN_FILES = 64
+
+
+def _prefetch(jobs: list[tuple[Path, str, Any]]) -> None:
+    """Parse the changed files among ``jobs`` into the cache, two processes at a time."""
+    todo = []
+    for file, display, kind in jobs:
+        try:
+            if file.stat().st_size > MAX_FILE_BYTES:
+                continue  # _parse reports it
+            digest = _digest(file.read_bytes(), kind)
+        except OSError:
+            continue
+        cached = _PARSE_CACHE.get(display)
+        if not (cached and cached[0] == digest):
+            todo.append((file, display, kind))
+    if len(todo) < PARALLEL_MIN_FILES:
+        return  # _parse does them one by one
+    entries, _ = fork_map(lambda job: _parse_entry(job[0].read_bytes(), job[1], job[2]), todo, min_items=PARALLEL_MIN_FILES)
+    for (_, display, _), entry in zip(todo, entries):
+        _PARSE_CACHE[display] = entry
+
+
+def _digest(raw: bytes, kind: Any) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest() + repr(kind)
+
+
+def _parse_entry(raw: bytes, display: str, kind: Any) -> tuple[str, Any]:
+    """Load and validate one file's bytes: (digest, (diagnostics, document, value))."""
+    local = Diagnostics()
+    document = load_bytes(raw, display, local)
+    value = None
+    if document is not None and not (
+        PLACEHOLDER in document.text and _placeholders(document, document.data, (), local)
+    ):
+        value = _validate_value(document, kind, local)
+    if document is not None:
+        # Only marks are needed from here on, and they come from the text, lazily.
+        document.data = None
+        document.forget_nodes()
+    return _digest(raw, kind), (list(local.items), document, value)
+
+
 def _parse(file: Path, display: str, kind: type | Any, diagnostics: Diagnostics) -> tuple[Document | None, Any]:
     """Load and validate one file against ``kind``; cached by content hash."""
     try:
@@ -79,21 +124,11 @@ def _parse(file: Path, display: str, kind: type | Any, diagnostics: Diagnostics)
     except OSError as exc:
         diagnostics.error(display, 1, 1, f"cannot read file: {exc.strerror or exc}")
         return None, None
-    digest = hashlib.blake2b(raw, digest_size=16).hexdigest() + repr(kind)
     cached = _PARSE_CACHE.get(display)
-    if cached and cached[0] == digest:
-        found, document, value = cached[1]
-        diagnostics.extend(found)
-        return document, value
-    local = Diagnostics()
-    document = load_bytes(raw, display, local)
-    value = None
-    if document is not None and not (
-        PLACEHOLDER in document.text and _placeholders(document, document.data, (), local)
-    ):
-        value = _validate_value(document, kind, local)
-    _PARSE_CACHE[display] = (digest, (list(local.items), document, value))
-    diagnostics.extend(local.items)
+    if not (cached and cached[0] == _digest(raw, kind)):
+        cached = _PARSE_CACHE[display] = _parse_entry(raw, display, kind)
+    found, document, value = cached[1]
+    diagnostics.extend(found)
     return document, value
 
 
@@ -143,8 +178,14 @@ def load_project(content_dir: Path, vocabularies_file: Path) -> tuple[Project, D
     if not content_dir.is_dir():
         diagnostics.error(display_path(content_dir), 1, 1, "content directory not found")
         return project, diagnostics
+    actor_files = _content_files(content_dir / "actors", diagnostics)
+    briefing_files = _content_files(content_dir / "briefings", diagnostics)
+    _prefetch(
+        [(f, display_path(f), list[Actor]) for f in actor_files]
+        + [(f, display_path(f), Briefing) for f in briefing_files]
+    )
 
-    for file in _content_files(content_dir / "actors", diagnostics):
+    for file in actor_files:
         display = display_path(file)
         document, actors = _parse(file, display, list[Actor], diagnostics)
         if actors is None:
@@ -163,7 +204,7 @@ def load_project(content_dir: Path, vocabularies_file: Path) -> tuple[Project, D
             project.actors[actor.id] = actor
             project.actor_files[actor.id] = (document, index)
 
-    for file in _content_files(content_dir / "briefings", diagnostics):
+    for file in briefing_files:
         display = display_path(file)
         briefing_id = file.name.rsplit(".", 1)[0]
         try:

@@ -19,6 +19,7 @@ import pycountry
 from markupsafe import Markup
 
 from briefing.dates import MONTHS, EdtfDate
+from briefing.parallel import fork_map
 from briefing.model import Actor, Briefing, Event, Marking, Source, text_direction
 from briefing.profile import Profile, effective_marking
 from briefing.render import context as ctx
@@ -45,6 +46,17 @@ LIKELIHOOD = {
     "almost-certain": ("Almost certain", "95–99%"),
 }
 LATEST_ON_HOME = 10
+
+_INDEX_PAGES = {
+    "home": ("index.md", "home.md.j2", "home_page"),
+    "briefings": ("briefings/index.md", "briefings.md.j2", "briefings_index"),
+    "actors": ("actors/index.md", "actors.md.j2", "actors_index"),
+    "chronology": ("chronology/index.md", "chronology.md.j2", "chronology_page"),
+    "tags": ("tags/index.md", "tags.md.j2", "tags_page"),
+}
+#: Below this many pages, rendering in one process is faster than forking.
+PARALLEL_MIN_PAGES = 200
+
 
 #: Called with (("briefing" or "actor", id), path in its file, problem) for an inert link.
 LinkReporter = Callable[[tuple[str, str], tuple, LinkProblem], None]
@@ -164,19 +176,43 @@ class _Renderer:
     # -- pages -----------------------------------------------------------------------------
 
     def render_all(self) -> dict[str, str]:
-        pages: dict[str, str] = {}
-        page = self.env.get_template("briefing.md.j2")
-        for briefing_id, briefing in self.project.briefings.items():
-            pages[f"briefings/{briefing_id}.md"] = page.render(page=self.briefing_page(briefing_id, briefing))
-        page = self.env.get_template("actor.md.j2")
-        for actor_id, actor in self.project.actors.items():
-            pages[f"actors/{actor_id}.md"] = page.render(page=self.actor_page(actor_id, actor))
-        pages["index.md"] = self._render("home.md.j2", self.home_page())
-        pages["briefings/index.md"] = self._render("briefings.md.j2", self.briefings_index())
-        pages["actors/index.md"] = self._render("actors.md.j2", self.actors_index())
-        pages["chronology/index.md"] = self._render("chronology.md.j2", self.chronology_page())
-        pages["tags/index.md"] = self._render("tags.md.j2", self.tags_page())
-        return pages
+        tasks = (
+            [("briefing", b) for b in self.project.briefings]
+            + [("actor", a) for a in self.project.actors]
+            + [("index", name) for name in _INDEX_PAGES]
+        )
+
+        def collect_problems() -> Callable[[], list]:
+            # In the child, link problems are collected and reported by the parent.
+            problems: list = []
+            self.report = lambda owner, path, problem: problems.append((owner, path, problem))
+            return lambda: problems
+
+        # The child takes the pages built from event lines (actors, chronology), which
+        # share one cache, and a fifth of the briefings, which about balances the two.
+        def in_child(index: int, task: tuple[str, str]) -> bool:
+            return task[0] == "actor" or task[1] == "chronology" or (task[0] == "briefing" and index % 5 == 0)
+
+        rendered, problems = fork_map(
+            self.render_task, tasks, min_items=PARALLEL_MIN_PAGES, child_init=collect_problems, in_child=in_child
+        )
+        if problems and self.report is not None:
+            for owner, path, problem in problems:
+                self.report(owner, path, problem)
+        pages = dict(rendered)
+        return {path: pages[path] for path in sorted(pages)}
+
+    def render_task(self, task: tuple[str, str]) -> tuple[str, str]:
+        """Render one page: ``("briefing", id)``, ``("actor", id)`` or ``("index", name)``."""
+        kind, key = task
+        if kind == "briefing":
+            page = self.briefing_page(key, self.project.briefings[key])
+            return f"briefings/{key}.md", self.env.get_template("briefing.md.j2").render(page=page)
+        if kind == "actor":
+            page = self.actor_page(key, self.project.actors[key])
+            return f"actors/{key}.md", self.env.get_template("actor.md.j2").render(page=page)
+        path, template, build = _INDEX_PAGES[key]
+        return path, self._render(template, getattr(self, build)())
 
     def _render(self, template: str, page: object) -> str:
         return self.env.get_template(template).render(page=page)

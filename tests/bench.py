@@ -1,0 +1,226 @@
+"""``make bench``: how generation and the site build scale, against their floors.
+
+For each corpus size it measures load + validate, render to Markdown, the
+full site build (time and peak memory), page and site sizes, and two floors
+on the same files: ``yaml.CSafeLoader`` parsing the YAML, and a bare MkDocs +
+Material build of the same generated Markdown. It also times an incremental
+preview rebuild after editing one briefing. Results go to
+``bench-results/results.{json,md}``; nothing here is a test assertion.
+
+    python -m tests.bench [--sizes 50 400] [--events 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from corpus import write_corpus  # noqa: E402
+
+from briefing import load as load_module  # noqa: E402
+from briefing.config import Settings  # noqa: E402
+from briefing.generate import generate  # noqa: E402
+from briefing.profile import Profile, apply  # noqa: E402
+from briefing.render import render_pages  # noqa: E402
+from briefing.validate import _PARSE_CACHE, load_project  # noqa: E402
+
+OUT = ROOT / "bench-results"
+REPEAT = 3
+BUILD_REPEAT = 3
+
+
+def best(fn, repeat: int = REPEAT) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def run_measured(args: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall time (s) and peak RSS (MB) of a child process."""
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    start = time.perf_counter()
+    process = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{stderr[-3000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def make_project(root: Path, briefings: int, events: int) -> Path:
+    root.mkdir(parents=True)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(ROOT / "templates", root / "templates")
+    shutil.copytree(ROOT / "site_config", root / "site_config")
+    write_corpus(root / "content", briefings, events, actors=max(20, briefings * 4 // 5), seed=briefings)
+    return root
+
+
+def bare_project(project: Path, bare: Path) -> None:
+    """The same Markdown and site configuration, built by MkDocs + Material without our plugin."""
+    docs = bare / "docs"
+    shutil.copytree(project / "site_config" / "pages", docs)
+    run = subprocess.run(
+        [sys.executable, "-m", "briefing", "render", "--out", str(bare / "rendered")],
+        cwd=project, capture_output=True, text=True,
+    )
+    if run.returncode != 0:
+        raise SystemExit(run.stderr)
+    shutil.copytree(bare / "rendered", docs, dirs_exist_ok=True)
+    config = yaml.safe_load((project / "mkdocs.yml").read_text())
+    config["plugins"] = ["search"]
+    config["docs_dir"] = "docs"
+    config["theme"]["custom_dir"] = str(project / "site_config" / "overrides")
+    (bare / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def measure(size: int, events: int, work: Path) -> dict:
+    project = make_project(work / f"project-{size}", size, events)
+    settings = Settings(
+        project, project / "content", project / "templates", project / "site_config" / "vocabularies.yaml"
+    )
+    files = sorted((project / "content").rglob("*.yaml"))
+    raw = [f.read_bytes() for f in files]
+
+    floor_parse = best(lambda: [yaml.load(r, Loader=yaml.CSafeLoader) for r in raw])
+
+    def load() -> None:
+        _PARSE_CACHE.clear()
+        load_project(settings.content_dir, settings.vocabularies)
+
+    load_validate = best(load)
+    _PARSE_CACHE.clear()
+    model, _ = load_project(settings.content_dir, settings.vocabularies)
+    render = best(lambda: render_pages(apply(model, Profile()), Profile(), settings.templates_dir))
+
+    site = project / "site"
+    bare = work / f"bare-{size}"
+    bare.mkdir()
+    bare_project(project, bare)
+    # Builds alternate (ours, bare, ours, bare, ...) and the best of each counts:
+    # this machine's timing noise is larger than the differences being measured.
+    builds, bares = [], []
+    for _ in range(BUILD_REPEAT):
+        builds.append(run_measured([sys.executable, "-m", "briefing", "build", "--site-dir", str(site)], project))
+        bares.append(run_measured([sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(bare / "site")], bare))
+    build, build_rss = min(builds)
+    bare_build, bare_rss = min(bares)
+
+    pages = sorted((site / "briefings").glob("*/index.html"), key=lambda p: p.stat().st_size)
+
+    # Incremental preview: warm caches (as `briefing serve` has them), edit one briefing.
+    _PARSE_CACHE.clear()
+    generate(settings)
+    parsed = []
+    original = load_module.load_bytes
+
+    def counting(raw_bytes, display, diagnostics):
+        parsed.append(display)
+        return original(raw_bytes, display, diagnostics)
+
+    edited = project / "content" / "briefings" / "briefing-00001.yaml"
+    edited.write_text(edited.read_text().replace("summary: ", "summary: Edited. ", 1))
+    import briefing.validate as validate_module
+
+    validate_module.load_bytes = counting
+    try:
+        start = time.perf_counter()
+        result = generate(settings)
+        incremental = time.perf_counter() - start
+    finally:
+        validate_module.load_bytes = original
+    assert "Edited." in result.pages["briefings/briefing-00001.md"]
+
+    return {
+        "briefings": size,
+        "events": size * events,
+        "yaml_files": len(files),
+        "yaml_bytes": sum(len(r) for r in raw),
+        "floor_csafeloader_s": round(floor_parse, 3),
+        "load_validate_s": round(load_validate, 3),
+        "render_markdown_s": round(render, 3),
+        "generation_s": round(load_validate + render, 3),
+        "build_s": round(build, 2),
+        "build_peak_mb": round(build_rss, 1),
+        "floor_bare_mkdocs_s": round(bare_build, 2),
+        "bare_mkdocs_peak_mb": round(bare_rss, 1),
+        "largest_briefing_page_bytes": pages[-1].stat().st_size,
+        "site_bytes": folder_bytes(site),
+        "search_index_bytes": (site / "search" / "search_index.json").stat().st_size,
+        "incremental_regeneration_s": round(incremental, 3),
+        "incremental_files_parsed": len(parsed),
+    }
+
+
+def report(results: list[dict]) -> tuple[str, bool]:
+    small, large = results[0], results[-1]
+    growth = large["briefings"] / small["briefings"]
+    checks = []
+
+    def check(name: str, value: float, limit: float, fmt: str = "{:.2f}") -> None:
+        checks.append((name, fmt.format(value), fmt.format(limit), value <= limit))
+
+    check(f"build time growth for x{growth:g} content (limit x{growth * 1.25:g})",
+          large["build_s"] / small["build_s"], growth * 1.25)
+    check("largest briefing page growth", large["largest_briefing_page_bytes"] / small["largest_briefing_page_bytes"], 1.15)
+    for r in results:
+        check(f"generation / CSafeLoader floor, {r['briefings']} briefings (limit 2 = 0.5x speed)",
+              r["generation_s"] / r["floor_csafeloader_s"], 2.0)
+        check(f"build / bare MkDocs build, {r['briefings']} briefings", r["build_s"] / r["floor_bare_mkdocs_s"], 1.1)
+    lines = [
+        f"# Benchmark ({time.strftime('%Y-%m-%d')})",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}.",
+        "",
+        "| measure | " + " | ".join(f"{r['briefings']} briefings" for r in results) + " |",
+        "| --- | " + " | ".join("---:" for _ in results) + " |",
+    ]
+    for key in results[0]:
+        lines.append(f"| {key} | " + " | ".join(str(r[key]) for r in results) + " |")
+    lines += ["", "| target | value | limit | met |", "| --- | ---: | ---: | --- |"]
+    lines += [f"| {n} | {v} | {l} | {'yes' if ok else 'NO'} |" for n, v, l, ok in checks]
+    return "\n".join(lines) + "\n", all(ok for *_, ok in checks)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[50, 400])
+    parser.add_argument("--events", type=int, default=15)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="briefing-bench-") as tmp:
+        results = []
+        for size in args.sizes:
+            print(f"measuring {size} briefings x {args.events} events ...", file=sys.stderr, flush=True)
+            results.append(measure(size, args.events, Path(tmp)))
+    text, ok = report(results)
+    OUT.mkdir(exist_ok=True)
+    (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    (OUT / "results.md").write_text(text)
+    print(text)
+    print("all targets met" if ok else "some targets NOT met", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
