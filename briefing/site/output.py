@@ -107,7 +107,6 @@ def discard(staged: Path | None) -> None:
 
 # -- Content-Security-Policy ------------------------------------------------------------------
 
-CSP_PLACEHOLDER = "__briefing_csp_script_hashes__"
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>(.*?)</script>", re.S)
 _CHARSET = '<meta charset="utf-8">'
 
@@ -135,16 +134,24 @@ def script_hashes(html: str) -> set[str]:
     }
 
 
-def add_csp_placeholder(html: str) -> str:
-    """Put the CSP meta tag first in <head>; its hashes are filled in after the build."""
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{CSP_PLACEHOLDER}">'
+def _policy(hashes: frozenset[str] | set[str]) -> str:
+    return CSP_TEMPLATE.format(hashes=" ".join(sorted(hashes)))
+
+
+def add_csp(html: str, hashes: frozenset[str]) -> str:
+    """Put the CSP meta tag first in <head>, allowing ``hashes`` as inline scripts."""
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{_policy(hashes)}">'
     return html.replace(_CHARSET, _CHARSET + meta, 1)
 
 
-def fill_csp(files: list[Path], hashes: set[str]) -> None:
-    # Instant navigation runs inline scripts of other pages under the first page's
-    # policy, so every page allows the union of all pages' inline scripts.
-    policy = CSP_TEMPLATE.format(hashes=" ".join(sorted(hashes)))
-    for path in files:
+def widen_csp(files: list[tuple[Path, frozenset[str]]], union: set[str]) -> None:
+    """Give every page the union of all pages' inline-script hashes.
+
+    Instant navigation runs inline scripts of other pages under the first
+    page's policy. Only pages whose own set differs from the union are rewritten.
+    """
+    for path, hashes in files:
+        if hashes == union:
+            continue
         text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace(CSP_PLACEHOLDER, policy, 1), encoding="utf-8")
+        path.write_text(text.replace(_policy(hashes), _policy(union), 1), encoding="utf-8")

@@ -6,7 +6,8 @@ Event order in a build (see mkdocs ``commands/build.py``):
    errors before MkDocs touches the site directory; build into a staging folder.
 2. ``on_files``: serve the generated pages with ``File.generated``; drop
    anything else from ``docs_dir`` that is not a known page or asset type.
-3. ``on_page_content``: sanitise each page's HTML (defence in depth).
+3. ``on_page_content``: sanitise each page's HTML (defence in depth), on a
+   worker thread; ``on_env`` puts the results in place before anything reads them.
 4. ``on_post_build``: fail on broken internal links, then swap the staging
    folder in as the site. ``on_build_error`` throws the staging folder away.
 """
@@ -14,6 +15,7 @@ Event order in a build (see mkdocs ``commands/build.py``):
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor
 import os
 import re
 from pathlib import Path
@@ -70,7 +72,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.final: Path | None = None
         self.warnings: _LinkWarnings | None = None
         self.csp_hashes: set[str] = set()
-        self.csp_files: list[Path] = []
+        self.sanitizer: ThreadPoolExecutor | None = None
+        self.sanitizing: list[tuple[Any, Future[str]]] = []
+        self.csp_files: list[tuple[Path, frozenset[str]]] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         global _SERVING
@@ -141,8 +145,26 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             files.append(File.generated(config, src_uri, content=markdown))
         return files
 
-    def on_page_content(self, html: str, **kwargs: Any) -> str:
-        return output.sanitize(html)
+    def on_page_content(self, html: str, *, page: Any, **kwargs: Any) -> str:
+        # nh3 runs in Rust and partly without the GIL: sanitise on a worker thread
+        # while MkDocs converts the next pages; on_env puts the results in place,
+        # before any template or the search index reads page.content.
+        if self.sanitizer is None:
+            self.sanitizer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefing-sanitize")
+        self.sanitizing.append((page, self.sanitizer.submit(output.sanitize, html)))
+        return html
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        for page, done in self.sanitizing:
+            page.content = done.result()
+        self.sanitizing.clear()
+        self._stop_sanitizer()
+        return env
+
+    def _stop_sanitizer(self) -> None:
+        if self.sanitizer is not None:
+            self.sanitizer.shutdown(wait=True, cancel_futures=True)
+            self.sanitizer = None
 
     def on_post_page(self, html: str, *, page: Any, config: MkDocsConfig) -> str:
         return self._with_csp(html, Path(page.file.abs_dest_path))
@@ -154,11 +176,15 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def _with_csp(self, html: str, path: Path) -> str:
         # mkdocs serve injects its live-reload script into every page: no CSP in preview.
-        if _SERVING or output.CSP_PLACEHOLDER in html:
+        if _SERVING or "Content-Security-Policy" in html:
             return html
-        self.csp_hashes |= output.script_hashes(html)
-        self.csp_files.append(path)
-        return output.add_csp_placeholder(html)
+        # Each page gets its own inline scripts' hashes now. With `extra.scope` set
+        # (mkdocs.yml), Material's inline scripts are the same on every page, so the
+        # pass after the build normally has nothing to rewrite.
+        hashes = frozenset(output.script_hashes(html))
+        self.csp_hashes |= hashes
+        self.csp_files.append((path, hashes))
+        return output.add_csp(html, hashes)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         # Content and templates live outside docs_dir: watch them too.
@@ -169,7 +195,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._detach()
-        output.fill_csp(self.csp_files, self.csp_hashes)
+        output.widen_csp(self.csp_files, self.csp_hashes)
         if self.warnings is not None and self.warnings.count:
             raise PluginError(
                 f"{self.warnings.count} warning(s) about links or content during the build (see above); "
@@ -182,6 +208,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._detach()
+        self._stop_sanitizer()
         output.discard(self.staged)
         self.staged = None
 
