@@ -67,7 +67,7 @@ _PARSE_CACHE: dict[str, tuple[str, Any]] = {}
 
 
 #: Below this many changed files, parsing in one process is faster than forking.
-PARALLEL_MIN_FILES = 64
+PARALLEL_MIN_FILES = 16
 
 
 def _prefetch(jobs: list[tuple[Path, str, Any]]) -> None:
