@@ -211,3 +211,12 @@ def test_random_strings_never_break_the_page(scratch, title, summary, event_titl
     assert html.count('<div class="brief-event">') == 2
     assert len(re.findall(r"<tr>", html)) == 2  # the actors table: header + one actor
     assert not re.search(r"<(script|img|svg|iframe|style)\b", html)
+
+
+@pytest.mark.parametrize("field", ["#", "# Fake section", "Fake\n===", "Fake\n---", "## Summary"])
+def test_headings_in_markdown_fields_show_as_text(field: str) -> None:
+    from briefing.render.text import markdown as safe_markdown
+
+    html = _markdown().convert(safe_markdown(field))
+    assert not re.search(r"<h[1-6]", html), html
+    assert field.splitlines()[-1].strip() in html.replace("&#35;", "#").replace("&#61;", "=").replace("&#45;", "-")

@@ -10,6 +10,7 @@ Two kinds of field:
   as text, ``{: attribute lists}`` and ``--8<--`` includes have no effect, and
   an inline link or image may only point to http, https, mailto or a relative
   URL. Reference-style links are not supported: their brackets show as text.
+  Headings show as text: the page's own headings carry its structure.
   Anything else becomes inert text and a warning naming the file and line.
   Images never load from another host (the site makes no third-party
   requests): an external image becomes a plain link to it.
@@ -146,5 +147,13 @@ _PROSE = str.maketrans(
 )
 
 
+# Headings in a field would compete with the page's own structure (a "#" line is an
+# <h1>; a "===" or "---" line under text is a setext heading): they show as text.
+_HEADING_LINE = re.compile(r"^( {0,3})(#|=+[ \t]*$|-+[ \t]*$)", re.MULTILINE)
+
+
 def _escape_prose(text: str) -> str:
-    return text.translate(_PROSE)
+    text = text.translate(_PROSE)
+    if "#" in text or "=" in text or "-" in text:
+        text = _HEADING_LINE.sub(lambda m: f"{m.group(1)}&#{ord(m.group(2)[0])};{m.group(2)[1:]}", text)
+    return text
