@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import click
+import yaml
 
 from briefing.config import MARKINGS, BriefingConfig, Settings
 from briefing.diagnostics import BriefingError, ConfigError, Diagnostic, Diagnostics
@@ -28,8 +29,6 @@ def _settings(config_file: str, content: str | None, max_marking: str | None, dr
     path = Path(config_file)
     directory_urls = True
     if path.is_file():
-        import yaml
-
         try:
             loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=_MkDocsLoader) or {}
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -57,7 +56,7 @@ def _settings(config_file: str, content: str | None, max_marking: str | None, dr
     return dc_replace(settings, **replace)
 
 
-class _MkDocsLoader(__import__("yaml").SafeLoader):
+class _MkDocsLoader(yaml.SafeLoader):
     """Reads mkdocs.yml for our own options, ignoring MkDocs' custom tags."""
 
 

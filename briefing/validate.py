@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from pydantic import BaseModel
 
 from briefing.diagnostics import Diagnostics, did_you_mean
 from briefing.load import MAX_FILE_BYTES, Document, Mark, load_bytes
-from briefing.model import Actor, Briefing, Event, Id, Text
+from briefing.model import Actor, Briefing, Id, Text
 from briefing.model import _check_id
 from briefing.parallel import fork_map
 from briefing.scaffold import PLACEHOLDER
@@ -487,7 +488,7 @@ def _unwrap(annotation: Any) -> Any:
         origin = typing.get_origin(annotation)
         if origin is typing.Annotated:
             annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, __import__("types").UnionType):
+        elif origin in (typing.Union, types.UnionType):
             args = [a for a in typing.get_args(annotation) if a is not type(None)]
             annotation = args[0]
         else:

@@ -166,7 +166,6 @@ def test_url_field_with_other_scheme_is_an_error(tmp_path: Path, url: str) -> No
 
 from briefing.config import Settings  # noqa: E402
 from briefing.generate import generate  # noqa: E402
-from conftest import ROOT  # noqa: E402
 
 text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60).filter(
     lambda s: s.strip() and "FILL IN" not in s

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GOLDEN, ROOT, check_golden, make_project, tree_bytes
+from conftest import GOLDEN, check_golden, tree_bytes
 from htmlcheck import broken_links, parse
 
 BRIEFING = "irgc-taeb-baghdad-meeting"
