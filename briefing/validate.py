@@ -19,6 +19,7 @@ import pydantic
 from pydantic import BaseModel
 
 from briefing.diagnostics import Diagnostics, did_you_mean
+from briefing.gcpause import gc_paused
 from briefing.load import MAX_FILE_BYTES, Document, Mark, load_bytes
 from briefing.model import Actor, Briefing, Id, Text
 from briefing.model import _check_id
@@ -171,6 +172,7 @@ def _adapter(kind: Any) -> pydantic.TypeAdapter:
     return _ADAPTERS[kind]
 
 
+@gc_paused
 def load_project(content_dir: Path, vocabularies_file: Path) -> tuple[Project, Diagnostics]:
     """Load, validate and cross-reference everything under ``content_dir``."""
     diagnostics = Diagnostics()

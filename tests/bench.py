@@ -13,12 +13,14 @@ preview rebuild after editing one briefing. Results go to
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
 import shutil
 import subprocess
 import sys
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -30,25 +32,36 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from corpus import write_corpus  # noqa: E402
 
+from briefing import dates  # noqa: E402
 from briefing import load as load_module  # noqa: E402
 from briefing.config import Settings  # noqa: E402
 from briefing.generate import generate  # noqa: E402
 from briefing.profile import Profile, apply  # noqa: E402
 from briefing.render import render_pages  # noqa: E402
+from briefing.render.text import plain  # noqa: E402
 from briefing.validate import _PARSE_CACHE, load_project  # noqa: E402
 
+median = statistics.median
+
 OUT = ROOT / "bench-results"
-REPEAT = 3
-BUILD_REPEAT = 3
+#: Rounds of (CSafeLoader floor, load + validate, render), interleaved.
+ROUNDS = 11
+#: Pairs of (our build, bare MkDocs build), interleaved, for the small and large corpus.
+BUILD_PAIRS = (5, 3)
 
 
-def best(fn, repeat: int = REPEAT) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+def timed(fn) -> float:
+    gc.collect()  # every measurement starts without the previous one's garbage
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def forget_caches() -> None:
+    """Start from nothing, as a fresh build does: no parsed files, no memoised text or dates."""
+    _PARSE_CACHE.clear()
+    plain.cache_clear()
+    dates._parse_cached.cache_clear()
 
 
 def run_measured(args: list[str], cwd: Path) -> tuple[float, float]:
@@ -103,30 +116,38 @@ def measure(size: int, events: int, work: Path) -> dict:
     files = sorted((project / "content").rglob("*.yaml"))
     raw = [f.read_bytes() for f in files]
 
-    floor_parse = best(lambda: [yaml.load(r, Loader=yaml.CSafeLoader) for r in raw])
+    def floor() -> None:
+        for r in raw:
+            yaml.load(r, Loader=yaml.CSafeLoader)
 
-    def load() -> None:
-        _PARSE_CACHE.clear()
-        load_project(settings.content_dir, settings.vocabularies)
+    def floor_gc_paused() -> None:
+        gc.disable()
+        try:
+            floor()
+        finally:
+            gc.enable()
 
-    load_validate = best(load)
-    _PARSE_CACHE.clear()
-    model, _ = load_project(settings.content_dir, settings.vocabularies)
-    render = best(lambda: render_pages(apply(model, Profile()), Profile(), settings.templates_dir))
+    # This machine's speed drifts by tens of percent within seconds, so the floor
+    # and our steps are measured in interleaved rounds and compared round by round.
+    rounds = []
+    for _ in range(ROUNDS):
+        forget_caches()
+        floor_s = timed(floor)
+        load_s = timed(lambda: load_project(settings.content_dir, settings.vocabularies))
+        model, _ = load_project(settings.content_dir, settings.vocabularies)  # cached now
+        plain.cache_clear()
+        render_s = timed(lambda: render_pages(apply(model, Profile()), Profile(), settings.templates_dir))
+        rounds.append((floor_s, load_s, render_s, timed(floor_gc_paused)))
 
     site = project / "site"
     bare = work / f"bare-{size}"
     bare.mkdir()
     bare_project(project, bare)
-    # Builds alternate (ours, bare, ours, bare, ...) and the best of each counts:
-    # this machine's timing noise is larger than the differences being measured.
+    # Builds alternate (ours, bare, ours, bare, ...) and are compared pair by pair.
     builds, bares = [], []
-    for _ in range(BUILD_REPEAT):
+    for _ in range(BUILD_PAIRS[0] if size <= 100 else BUILD_PAIRS[1]):
         builds.append(run_measured([sys.executable, "-m", "briefing", "build", "--site-dir", str(site)], project))
         bares.append(run_measured([sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(bare / "site")], bare))
-    build, build_rss = min(builds)
-    bare_build, bare_rss = min(bares)
-
     pages = sorted((site / "briefings").glob("*/index.html"), key=lambda p: p.stat().st_size)
 
     # Incremental preview: warm caches (as `briefing serve` has them), edit one briefing.
@@ -157,14 +178,17 @@ def measure(size: int, events: int, work: Path) -> dict:
         "events": size * events,
         "yaml_files": len(files),
         "yaml_bytes": sum(len(r) for r in raw),
-        "floor_csafeloader_s": round(floor_parse, 3),
-        "load_validate_s": round(load_validate, 3),
-        "render_markdown_s": round(render, 3),
-        "generation_s": round(load_validate + render, 3),
-        "build_s": round(build, 2),
-        "build_peak_mb": round(build_rss, 1),
-        "floor_bare_mkdocs_s": round(bare_build, 2),
-        "bare_mkdocs_peak_mb": round(bare_rss, 1),
+        "floor_csafeloader_s": round(median(r[0] for r in rounds), 3),
+        "floor_csafeloader_gc_paused_s": round(median(r[3] for r in rounds), 3),
+        "load_validate_s": round(median(r[1] for r in rounds), 3),
+        "render_markdown_s": round(median(r[2] for r in rounds), 3),
+        "generation_s": round(median(r[1] + r[2] for r in rounds), 3),
+        "generation_over_floor": round(median((r[1] + r[2]) / r[0] for r in rounds), 2),
+        "build_s": round(median(t for t, _ in builds), 2),
+        "build_peak_mb": round(max(m for _, m in builds), 1),
+        "floor_bare_mkdocs_s": round(median(t for t, _ in bares), 2),
+        "bare_mkdocs_peak_mb": round(max(m for _, m in bares), 1),
+        "build_over_bare": round(median(b[0] / f[0] for b, f in zip(builds, bares)), 3),
         "largest_briefing_page_bytes": pages[-1].stat().st_size,
         "site_bytes": folder_bytes(site),
         "search_index_bytes": (site / "search" / "search_index.json").stat().st_size,
@@ -186,8 +210,8 @@ def report(results: list[dict]) -> tuple[str, bool]:
     check("largest briefing page growth", large["largest_briefing_page_bytes"] / small["largest_briefing_page_bytes"], 1.15)
     for r in results:
         check(f"generation / CSafeLoader floor, {r['briefings']} briefings (limit 2 = 0.5x speed)",
-              r["generation_s"] / r["floor_csafeloader_s"], 2.0)
-        check(f"build / bare MkDocs build, {r['briefings']} briefings", r["build_s"] / r["floor_bare_mkdocs_s"], 1.1)
+              r["generation_over_floor"], 2.0)
+        check(f"build / bare MkDocs build, {r['briefings']} briefings", r["build_over_bare"], 1.1)
     lines = [
         f"# Benchmark ({time.strftime('%Y-%m-%d')})",
         "",

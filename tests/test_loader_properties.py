@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefing.diagnostics import Diagnostics
+from briefing import load as load_module
 from briefing.load import load_bytes
 from briefing.model import Actor, Briefing
 from briefing.validate import _validate_value
@@ -77,3 +78,40 @@ def test_arbitrary_documents(value: object) -> None:
 )
 def test_briefing_shaped_documents(value: dict) -> None:
     check_no_traceback(yaml.safe_dump(value, allow_unicode=True).encode())
+
+
+def _null_and_merge_tags(node: yaml.Node) -> list:
+    """Which scalars PyYAML reads as null or as a merge key, in document order."""
+    if isinstance(node, yaml.ScalarNode):
+        return [node.tag if node.tag.endswith((":null", ":merge")) else "text"]
+    if isinstance(node, yaml.SequenceNode):
+        return [tag for item in node.value for tag in _null_and_merge_tags(item)]
+    return [tag for pair in node.value for item in pair for tag in _null_and_merge_tags(item)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values | st.lists(YAML_PIECES, max_size=20).map("".join))
+def test_fast_resolver_agrees_with_pyyaml_on_null_and_merge(value: object) -> None:
+    # The loader's resolver skips PyYAML's int/float/bool/timestamp patterns (every
+    # scalar stays text) but must find exactly the same nulls and merge keys.
+    text = value if isinstance(value, str) else yaml.safe_dump(value, allow_unicode=True)
+    try:
+        expected = yaml.compose(text, Loader=yaml.CSafeLoader)
+    except (yaml.YAMLError, UnicodeError):
+        return  # not YAML: the other tests check the diagnostics
+    ours = yaml.compose(text, Loader=load_module._Loader)
+    if expected is None:
+        assert ours is None
+        return
+    assert _null_and_merge_tags(ours) == _null_and_merge_tags(expected)
+
+
+def test_equals_sign_and_double_angle_values_are_text() -> None:
+    # PyYAML resolves a plain "=" to its '!!value' tag and "<<" to '!!merge' anywhere;
+    # as values, both are just text here. "<<" as a key is still refused.
+    diagnostics = Diagnostics()
+    document = load_bytes(b"a: =\nb: <<\nc: ~\nd: 'null'\n", "x.yaml", diagnostics)
+    assert document is not None and not diagnostics.items
+    assert document.data == {"a": "=", "b": "<<", "c": None, "d": "null"}
+    load_bytes(b"base: &b {x: 1}\nc:\n  <<: *b\n", "x.yaml", diagnostics)
+    assert [d.message for d in diagnostics.items] == ["merge keys ('<<') are not supported: write the fields out"]

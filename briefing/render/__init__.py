@@ -7,6 +7,7 @@ tree with ``File.generated`` and ``briefing render --out`` writes it to disk.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 from functools import lru_cache
 from collections import defaultdict
@@ -18,7 +19,9 @@ import jinja2
 import pycountry
 from markupsafe import Markup
 
+from briefing import __version__
 from briefing.dates import MONTHS, EdtfDate
+from briefing.gcpause import gc_paused
 from briefing.parallel import fork_map
 from briefing.model import Actor, Briefing, Event, Marking, Source, text_direction
 from briefing.profile import Profile, effective_marking
@@ -55,7 +58,7 @@ _INDEX_PAGES = {
     "tags": ("tags/index.md", "tags.md.j2", "tags_page"),
 }
 #: Below this many pages, rendering in one process is faster than forking.
-PARALLEL_MIN_PAGES = 200
+PARALLEL_MIN_PAGES = 64
 
 
 #: Called with (("briefing" or "actor", id), path in its file, problem) for an inert link.
@@ -83,12 +86,51 @@ def _join(items: object, separator: str = "") -> Markup:
     return Markup(separator).join(_finalize(item) for item in items)  # type: ignore[attr-defined]
 
 
+def _links(items: list[ctx.Link], separator: str = ", ") -> Markup:
+    """``[text](href)`` for each link, joined: the text escaped, the href already safe."""
+    return Markup(separator.join([f"[{plain(link.text)}]({link.href})" for link in items]))
+
+
 def _url(value: object) -> Markup:
     """A validated URL, made safe inside Markdown's ``(<...>)`` link target."""
     text = str(value)
     for char, code in (("<", "%3C"), (">", "%3E"), (" ", "%20"), ('"', "%22"), ("\\", "%5C")):
         text = text.replace(char, code)
     return Markup(text)
+
+
+#: The options that change what a template compiles to.
+_SYNTAX = {"keep_trailing_newline": True, "trim_blocks": True, "lstrip_blocks": True, "autoescape": False}
+
+
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between runs (Jinja checks each against its source).
+
+    Jinja's per-user temporary folder (mode 0700) holds them. The file names
+    carry this package's version and the compile options, so a template is
+    never reused under other options. A cache that cannot be read or written
+    only costs the compile.
+    """
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError, TypeError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    fingerprint = hashlib.sha256(repr((__version__, jinja2.__version__, sorted(_SYNTAX.items()))).encode()).hexdigest()
+    try:
+        return _BytecodeCache(pattern=f"briefing-{fingerprint[:16]}-%s.cache")
+    except (OSError, RuntimeError):  # no safe temporary folder: compile every time
+        return None
 
 
 def template_environment(templates_dir: Path) -> jinja2.Environment:
@@ -103,15 +145,14 @@ def template_environment(templates_dir: Path) -> jinja2.Environment:
     """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
+        bytecode_cache=_bytecode_cache(),
         finalize=_finalize,
         undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        autoescape=False,
+        **_SYNTAX,
     )
     env.filters["attr"] = lambda v: Markup(attribute(v))
     env.filters["join"] = _join
+    env.filters["links"] = _links
     env.filters["url"] = _url
     env.filters["front_matter"] = _front_matter
     return env
@@ -136,6 +177,7 @@ def _environment(templates_dir: Path) -> jinja2.Environment:
     return _ENVIRONMENTS[templates_dir]
 
 
+@gc_paused
 def render_pages(
     project: Project,
     profile: Profile,
@@ -152,6 +194,16 @@ def render_pages(
     """
     renderer = _Renderer(project, profile, _environment(templates_dir), report, directory_urls)
     return renderer.render_all()
+
+
+@dataclass(slots=True)
+class _EventFacts:
+    date: ctx.DateView
+    type_label: str
+    location: str | None
+    casualties: str | None
+    marking: Marking | None
+    source_names: dict[str, str]
 
 
 @dataclass
@@ -171,6 +223,10 @@ class _Renderer:
         self._global_events: dict[tuple[str, int], ctx.EventView] = {}
         self._event_lines: dict[tuple[str, int], Markup] = {}
         self._actor_links: dict[tuple[str, str], ctx.Link] = {}
+        # Keyed by id(): the project outlives the renderer, so ids stay unique meanwhile.
+        self._facts: dict[int, _EventFacts] = {}
+        self._briefing_source_names: dict[int, dict[str, str]] = {}
+        self._dates: dict[str, ctx.DateView] = {}
         self._macros = self.env.get_template("_macros.md.j2").module
 
     # -- pages -----------------------------------------------------------------------------
@@ -292,7 +348,37 @@ class _Renderer:
     ) -> ctx.EventView:
         page = "" if local else f"{base}briefings/{briefing_id}.md"
         url = "" if local else f"{base}briefings/{briefing_id}" + ("/" if self.directory_urls else ".html")
-        marking = effective_marking(briefing, event)
+        facts = self._event_facts(briefing, event)
+        return ctx.EventView(
+            id=event.id,
+            anchor=f"event-{event.id}",
+            title=event.title,
+            date=facts.date,
+            date_note=event.date_note,
+            type_label=facts.type_label,
+            location=facts.location,
+            # Lists of events across briefings show no descriptions: render them only where shown.
+            description=(
+                self.markdown(("briefing", briefing_id), ("events", index, "description"), event.description)
+                if event.description and local
+                else None
+            ),
+            actors=[self.actor_link(a, base) for a in event.actors if a in self.project.actors],
+            sources=[
+                ctx.Link(facts.source_names.get(s, s), Markup(f"{page}#source-{s}")) for s in event.sources
+            ],
+            casualties=facts.casualties,
+            marking=facts.marking,
+            briefing=None if local else ctx.Link(briefing.title, Markup(page)),
+            link=Markup(f"{page}#event-{event.id}"),
+            url=Markup(f"{url}#event-{event.id}"),
+        )
+
+    def _event_facts(self, briefing: Briefing, event: Event) -> _EventFacts:
+        """What an event's views share wherever it is listed: worked out once per event."""
+        facts = self._facts.get(id(event))
+        if facts is not None:
+            return facts
         location = None
         if event.location is not None:
             location = event.location.name
@@ -308,31 +394,24 @@ class _Renderer:
             if event.casualties.injured is not None:
                 parts.append(f"{event.casualties.injured} injured")
             casualties = ", ".join(parts) or None
-        return ctx.EventView(
-            id=event.id,
-            anchor=f"event-{event.id}",
-            title=event.title,
+        marking = effective_marking(briefing, event)
+        facts = self._facts[id(event)] = _EventFacts(
             date=self.date_view(event.date),
-            date_note=event.date_note,
             type_label=self.event_types.get(event.type, event.type),
             location=location,
-            # Lists of events across briefings show no descriptions: render them only where shown.
-            description=(
-                self.markdown(("briefing", briefing_id), ("events", index, "description"), event.description)
-                if event.description and local
-                else None
-            ),
-            actors=[self.actor_link(a, base) for a in event.actors if a in self.project.actors],
-            sources=[
-                ctx.Link(self.source_name_by_id(briefing, s), Markup(f"{page}#source-{s}"))
-                for s in event.sources
-            ],
             casualties=casualties,
             marking=marking if marking is not briefing.marking else None,
-            briefing=None if local else ctx.Link(briefing.title, Markup(page)),
-            link=Markup(f"{page}#event-{event.id}"),
-            url=Markup(f"{url}#event-{event.id}"),
+            source_names=self._source_names(briefing),
         )
+        return facts
+
+    def _source_names(self, briefing: Briefing) -> dict[str, str]:
+        names = self._briefing_source_names.get(id(briefing))
+        if names is None:
+            names = self._briefing_source_names[id(briefing)] = {
+                source.id: self.source_name(source) for source in reversed(briefing.sources)
+            }
+        return names
 
     def actor_link(self, actor_id: str, base: str) -> ctx.Link:
         key = (actor_id, base)
@@ -346,8 +425,15 @@ class _Renderer:
         return actor.short_name or actor.name
 
     def date_view(self, date: EdtfDate) -> ctx.DateView:
+        view = self._dates.get(date.text)
+        if view is None:
+            view = self._dates[date.text] = self._date_view(date)
+        return view
+
+    def _date_view(self, date: EdtfDate) -> ctx.DateView:
         return ctx.DateView(
             text=date.display(),
+            iso=Markup(date.lower.isoformat()),
             lower=date.lower,
             upper=date.upper,
             uncertain=date.is_uncertain,
@@ -355,12 +441,6 @@ class _Renderer:
             span=date.span_days > 31,
             edtf=date.text,
         )
-
-    def source_name_by_id(self, briefing: Briefing, source_id: str) -> str:
-        for source in briefing.sources:
-            if source.id == source_id:
-                return self.source_name(source)
-        return source_id
 
     def source_name(self, source: Source) -> str:
         return source.title or source.publisher or self.source_kinds.get(source.kind, source.kind)

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from briefing.model import Marking
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Link:
     """A link to another page or anchor, with its text."""
 
@@ -26,11 +26,13 @@ class Link:
     href: Markup
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class DateView:
     """An EDTF date in words, and its bounds for ``<time>`` and timelines."""
 
     text: str
+    iso: Markup
+    """The earliest possible day, for ``<time datetime>``."""
     lower: dt.date
     upper: dt.date
     uncertain: bool
@@ -39,7 +41,7 @@ class DateView:
     edtf: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class EventView:
     """One event as a chronology entry."""
 
@@ -64,7 +66,7 @@ class EventView:
     """The same as a URL for raw HTML (``../briefings/b/#event-e``): MkDocs rewrites only Markdown links."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SourceView:
     """One source in the sourcing notes."""
 
@@ -86,7 +88,7 @@ class SourceView:
     supports: list[Link]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SourcingAssessment:
     """How well the briefing's events are sourced, computed from the data."""
 
@@ -97,7 +99,7 @@ class SourcingAssessment:
     unsourced: list[Link]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class JudgmentView:
     statement: str
     likelihood: str | None
@@ -108,7 +110,7 @@ class JudgmentView:
     basis: list[Link]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ActorRow:
     """An actor in a list: its name, kind and (on a briefing) its role there."""
 
@@ -122,7 +124,7 @@ class ActorRow:
     events: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class BriefingRow:
     """A briefing in a list."""
 
@@ -137,7 +139,7 @@ class BriefingRow:
     events: int
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class BriefingPage:
     """``briefings/<id>.md``: one briefing, sections in the contract's order."""
 
@@ -159,14 +161,14 @@ class BriefingPage:
     """A :class:`briefing.render.timeline.Timeline` of the chronology."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class NativeName:
     lang: str
     dir: str
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ActorPage:
     """``actors/<id>.md``: everything known about one actor across briefings."""
 
@@ -186,13 +188,13 @@ class ActorPage:
     marking: Marking
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ActorGroup:
     label: str
     actors: list[ActorRow]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ActorsIndex:
     """``actors/index.md``: every visible actor, grouped by kind."""
 
@@ -200,7 +202,7 @@ class ActorsIndex:
     total: int
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class MonthGroup:
     label: str
     anchor: str
@@ -208,14 +210,14 @@ class MonthGroup:
     """Pre-rendered event lines (macro ``event_line``)."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class YearGroup:
     year: int
     months: list[MonthGroup]
     timeline: Any = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ChronologyPage:
     """``chronology/index.md``: every event, grouped by year and month."""
 
@@ -223,26 +225,26 @@ class ChronologyPage:
     total: int
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TagGroup:
     id: str
     anchor: str
     briefings: list[Link]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TagsPage:
     tags: list[TagGroup]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class BriefingsIndex:
     """``briefings/index.md``: every briefing."""
 
     briefings: list[BriefingRow]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class HomePage:
     """``index.md``: the latest briefings, counts, and the build profile."""
 

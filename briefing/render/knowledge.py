@@ -13,7 +13,7 @@ from briefing.model import Briefing, Event
 from briefing.validate import Project
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Appearance:
     """One event of one briefing, with its position for a stable order."""
 

@@ -85,6 +85,8 @@ def url_is_allowed(url: str) -> bool:
 
 def markdown(value: str, report: Callable[[LinkProblem], None] | None = None) -> str:
     """Make a Markdown field safe: see the module docstring."""
+    if "`" not in value:
+        return _prose(value, value, 0, report).strip()
     out: list[str] = []
     position = 0
     for code in _CODE.finditer(value):
@@ -96,6 +98,9 @@ def markdown(value: str, report: Callable[[LinkProblem], None] | None = None) ->
 
 
 def _prose(text: str, whole: str, offset: int, report: Callable[[LinkProblem], None] | None) -> str:
+    if "[" not in text:  # no link of either kind can start
+        return _escape_prose(text)
+
     def problem(start: int, url: str) -> None:
         if report is not None:
             report(LinkProblem(whole.count("\n", 0, offset + start), url))
@@ -142,18 +147,22 @@ def _is_external(url: str) -> bool:
 
 # In prose, raw HTML, entities, attribute lists, snippet markers and any bracket that is
 # not part of an accepted inline link become text (so no other link syntax can form).
-_PROSE = str.maketrans(
-    {"<": "&lt;", ">": "&gt;", "&": "&amp;", "{": "&#123;", "}": "&#125;", "[": "&#91;", "]": "&#93;"}
-)
+# ("&" goes first, so the references written by the others are not escaped again.)
+_PROSE = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("{", "&#123;"), ("}", "&#125;"), ("[", "&#91;"), ("]", "&#93;"))
 
 
 # Headings in a field would compete with the page's own structure (a "#" line is an
 # <h1>; a "===" or "---" line under text is a setext heading): they show as text.
 _HEADING_LINE = re.compile(r"^( {0,3})(#|=+[ \t]*$|-+[ \t]*$)", re.MULTILINE)
+# A cheap test first: "^" in a MULTILINE pattern is tried at every character.
+_LATER_LINE_START = re.compile(r"\n {0,3}[#=-]")
 
 
 def _escape_prose(text: str) -> str:
-    text = text.translate(_PROSE)
-    if "#" in text or "=" in text or "-" in text:
+    for char, reference in _PROSE:
+        if char in text:
+            text = text.replace(char, reference)
+    first = text.lstrip(" ")[:1]
+    if (first and first in "#=-") or _LATER_LINE_START.search(text):
         text = _HEADING_LINE.sub(lambda m: f"{m.group(1)}&#{ord(m.group(2)[0])};{m.group(2)[1:]}", text)
     return text

@@ -18,7 +18,7 @@ from briefing.render.context import EventView
 POINT_WIDTH = 0.6
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TimelineRow:
     title: str
     date: str
@@ -33,7 +33,7 @@ class TimelineRow:
         return Markup(f"--tl-start: {self.start}%; --tl-width: {self.width}%;")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Tick:
     label: str
     position: float
@@ -43,7 +43,7 @@ class Tick:
         return Markup(f"--tl-start: {self.position}%;")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Timeline:
     """Rows in chronological order, axis ticks, and a summary for screen readers."""
 
