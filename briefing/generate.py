@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from briefing.config import Settings
 from briefing.diagnostics import Diagnostics
 from briefing.profile import Profile, apply
-from briefing.render import render_pages
+from briefing.render import TemplateProblem, render_pages
 from briefing.render.text import LinkProblem
 from briefing.validate import Project, format_path, load_project
 
@@ -63,5 +63,9 @@ def generate(settings: Settings) -> Generation:
             "mailto and relative links); it is shown as text",
         )
 
-    pages = render_pages(visible, profile, settings.templates_dir, report, directory_urls=settings.directory_urls)
+    try:
+        pages = render_pages(visible, profile, settings.templates_dir, report, directory_urls=settings.directory_urls)
+    except TemplateProblem as problem:
+        diagnostics.error(problem.path, problem.line, 1, problem.message)
+        return Generation(diagnostics, visible)
     return Generation(diagnostics, visible, pages)

@@ -55,7 +55,11 @@ def fork_map(
             results = [func(item) for item in theirs]
             payload = pickle.dumps(("ok", results, collect()), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException as exc:  # noqa: BLE001 - re-raised in the parent
-            payload, code = pickle.dumps(("error", repr(exc), None)), 1
+            try:
+                payload = pickle.dumps(("error", exc, None))
+            except Exception:  # noqa: BLE001 - an exception that cannot travel: its text does
+                payload = pickle.dumps(("error", RuntimeError(f"work in a child process failed: {exc!r}"), None))
+            code = 1
         with os.fdopen(write_end, "wb") as pipe:
             pipe.write(payload)
         os._exit(code)
@@ -66,9 +70,11 @@ def fork_map(
         with os.fdopen(read_end, "rb") as pipe:
             payload = pipe.read()
         _, status = os.waitpid(pid, 0)
-    state, results, extra = pickle.loads(payload) if payload else ("error", "no result", None)
+    state, results, extra = pickle.loads(payload) if payload else ("error", None, None)
+    if state == "error" and isinstance(results, BaseException):
+        raise results  # as the same work would have raised here
     if state != "ok" or os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"work in a child process failed: {results}")
+        raise RuntimeError("work in a child process failed without a result")
     from_child = dict(zip(theirs_index, results))
     here = iter(done)
     return [from_child[i] if i in chosen else next(here) for i in range(len(items))], extra

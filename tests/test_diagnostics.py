@@ -174,3 +174,53 @@ def test_scaffold_is_rejected_until_filled_in(kind: str, tmp_path: Path) -> None
     assert check.code == 0, check.stderr
     assert project.run("new", kind, "fresh-item").code == 2  # never overwrites
     assert project.run("new", kind, "Not An Id").code == 2
+
+
+# Template mistakes: (template, text to replace, its replacement). An analyst who edits
+# a template gets the template's path and line, never a traceback.
+TEMPLATE_CASES = {
+    "misspelt-field": ("briefing.md.j2", "{{ page.tags|links }}", "{{ page.tagz|links }}"),
+    "misspelt-field-in-macro": ("_macros.md.j2", "### {{ e.title }}", "### {{ e.titel }}"),
+    "unknown-filter": ("actor.md.j2", '{{ page.members|links("; ") }}', '{{ page.members|linkz("; ") }}'),
+    "syntax": ("home.md.j2", "{%", "{% if %}{%"),
+    "wrong-type": ("briefing.md.j2", "{{ page.tags|links }}", "{{ page.title|links }}"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TEMPLATE_CASES))
+def test_template_errors_are_diagnostics(case: str, tmp_path: Path, update_goldens: bool) -> None:
+    template, old, new = TEMPLATE_CASES[case]
+    project = make_project(tmp_path / "project")
+    path = project.root / "templates" / template
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    for command in (("render", "--out", "out"), ("build",)):
+        run = project.run(*command)
+        assert run.code == 1, run.stderr
+        assert "Traceback" not in run.stderr
+        assert not (project.root / "site").exists()
+    check_golden(CASES / "templates" / f"{case}.expected", project.run("render", "--out", "out").stderr, update_goldens)
+
+
+def test_template_error_in_a_forked_child_is_a_diagnostic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing import parallel
+    from briefing import render as render_module
+    from briefing.config import Settings
+    from briefing.generate import generate
+
+    project = make_project(tmp_path / "project")
+    macros = project.root / "templates" / "_macros.md.j2"
+    macros.write_text(macros.read_text().replace("{{ e.briefing.text }}", "{{ e.briefing.txt }}"))
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)
+    monkeypatch.setattr(render_module, "PARALLEL_MIN_PAGES", 1)  # actor pages render in the child
+    settings = Settings(project.root, project.content, project.root / "templates", project.root / "site_config" / "vocabularies.yaml")
+    result = generate(settings)
+    assert [d.format() for d in result.diagnostics.errors] == [
+        f"{render_module.display_path(macros)}:{_line_of(macros, 'e.briefing.txt')}:1: error: "
+        "Link has no field 'txt' (did you mean 'text'?)"
+    ]
+
+
+def _line_of(path: Path, text: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line)

@@ -6,14 +6,19 @@ tree with ``File.generated`` and ``briefing render --out`` writes it to disk.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import itertools
+import os
+import re
+import traceback
 from functools import lru_cache
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import jinja2
 import pycountry
@@ -21,6 +26,7 @@ from markupsafe import Markup
 
 from briefing import __version__
 from briefing.dates import MONTHS, EdtfDate
+from briefing.diagnostics import did_you_mean
 from briefing.gcpause import gc_paused
 from briefing.parallel import fork_map
 from briefing.model import Actor, Briefing, Event, Marking, Source, text_direction
@@ -29,7 +35,7 @@ from briefing.render import context as ctx
 from briefing.render.knowledge import Appearance, Knowledge, build_knowledge
 from briefing.render.timeline import build_timeline
 from briefing.render.text import LinkProblem, attribute, markdown, plain
-from briefing.validate import Project
+from briefing.validate import Project, display_path
 
 RELIABILITY = {
     "A": "completely reliable", "B": "usually reliable", "C": "fairly reliable",
@@ -59,6 +65,47 @@ _INDEX_PAGES = {
 }
 #: Below this many pages, rendering in one process is faster than forking.
 PARALLEL_MIN_PAGES = 64
+
+
+class TemplateProblem(Exception):
+    """A template failed to compile or to render: where, and why (a diagnostic, not a traceback)."""
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        super().__init__(path, line, message)
+        self.path, self.line, self.message = path, line, message
+
+    @classmethod
+    def from_exception(cls, exc: BaseException, templates_dir: Path) -> TemplateProblem | None:
+        """The problem at the innermost template line of ``exc``; None if no template is involved."""
+        if isinstance(exc, jinja2.TemplateNotFound):
+            return cls(display_path(templates_dir), 1, f"template '{exc.name}' not found")
+        if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+            return cls(display_path(Path(exc.filename)), exc.lineno or 1, f"template syntax: {exc.message}")
+        root = str(templates_dir.resolve())
+        frames = [
+            f for f in traceback.extract_tb(exc.__traceback__)
+            if f.filename.endswith(".j2") and os.path.realpath(f.filename).startswith(root)
+        ]
+        if not frames:
+            return None
+        message = _explain(exc)
+        return cls(display_path(Path(frames[-1].filename)), frames[-1].lineno or 1, message)
+
+
+_NO_ATTRIBUTE = re.compile(r"^'(?:[\w.]+\.)?(?P<type>\w+) object' has no attribute '(?P<name>[^']*)'$")
+
+
+def _explain(exc: BaseException) -> str:
+    """The error in a template author's terms, with "did you mean" for a misspelt field."""
+    text = str(exc)
+    match = _NO_ATTRIBUTE.match(text)
+    if isinstance(exc, jinja2.UndefinedError) and match:
+        kind = getattr(ctx, match.group("type"), None)
+        fields = [f.name for f in dataclasses.fields(kind)] if dataclasses.is_dataclass(kind) else []
+        return f"{match.group('type')} has no field '{match.group('name')}'{did_you_mean(match.group('name'), fields)}"
+    if isinstance(exc, jinja2.TemplateError):
+        return f"template failed: {text}"
+    return f"template failed: {type(exc).__name__}: {text}"
 
 
 #: Called with (("briefing" or "actor", id), path in its file, problem) for an inert link.
@@ -192,8 +239,23 @@ def render_pages(
     timelines) must be written as the site's URLs, since MkDocs rewrites only
     Markdown links.
     """
-    renderer = _Renderer(project, profile, _environment(templates_dir), report, directory_urls)
-    return renderer.render_all()
+    with _template_problems(templates_dir):
+        renderer = _Renderer(project, profile, _environment(templates_dir), templates_dir, report, directory_urls)
+        return renderer.render_all()
+
+
+@contextlib.contextmanager
+def _template_problems(templates_dir: Path) -> Iterator[None]:
+    """Turn an error that a template caused into a :class:`TemplateProblem`."""
+    try:
+        yield
+    except TemplateProblem:
+        raise
+    except Exception as exc:
+        problem = TemplateProblem.from_exception(exc, templates_dir)
+        if problem is None:
+            raise
+        raise problem from None
 
 
 @dataclass(slots=True)
@@ -211,6 +273,7 @@ class _Renderer:
     project: Project
     profile: Profile
     env: jinja2.Environment
+    templates_dir: Path
     report: LinkReporter | None
     directory_urls: bool = True
 
@@ -259,7 +322,14 @@ class _Renderer:
         return {path: pages[path] for path in sorted(pages)}
 
     def render_task(self, task: tuple[str, str]) -> tuple[str, str]:
-        """Render one page: ``("briefing", id)``, ``("actor", id)`` or ``("index", name)``."""
+        """Render one page: ``("briefing", id)``, ``("actor", id)`` or ``("index", name)``.
+
+        Raises :class:`TemplateProblem` when a template is at fault.
+        """
+        with _template_problems(self.templates_dir):
+            return self._render_task(task)
+
+    def _render_task(self, task: tuple[str, str]) -> tuple[str, str]:
         kind, key = task
         if kind == "briefing":
             page = self.briefing_page(key, self.project.briefings[key])
@@ -550,7 +620,11 @@ class _Renderer:
         key = (appearance.briefing_id, appearance.index)
         line = self._event_lines.get(key)
         if line is None:
-            line = Markup(self._macros.event_line(self.global_event(appearance)))
+            view = self.global_event(appearance)
+            try:
+                line = Markup(self._macros.event_line(view))
+            except Exception:
+                self.env.handle_exception()  # re-raises with template lines, as Template.render does
             self._event_lines[key] = line
         return line
 

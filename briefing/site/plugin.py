@@ -94,7 +94,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         if result.failed(strict):
             errors, warnings = len(result.diagnostics.errors), len(result.diagnostics.warnings)
             raise ContentBuildError(
-                f"content has {errors} error(s)" + (f" and {warnings} warning(s) (--strict)" if strict else "")
+                f"{errors} error(s) in content or templates" + (f" and {warnings} warning(s) (--strict)" if strict else "")
             )
         self._set_epoch(result)
         self.warnings = _LinkWarnings(strict)
