@@ -18,7 +18,7 @@ import yaml
 
 from briefing.config import MARKINGS, BriefingConfig, Settings
 from briefing.diagnostics import BriefingError, ConfigError, Diagnostic, Diagnostics
-from briefing.model import Marking
+from briefing.markings import Marking
 
 CONFIG_FILE = "mkdocs.yml"
 
@@ -161,6 +161,16 @@ def render(config_file: str, content: str | None, strict: bool, drafts: bool, ma
     _run(action)
 
 
+def _start_early(config_file: str, content: str | None, max_marking: str | None, drafts: bool, strict: bool) -> Any:
+    from briefing import early
+
+    try:
+        settings = _settings(config_file, content, max_marking, drafts, strict)
+    except ConfigError:
+        return None  # MkDocs reports it properly in a moment
+    return early.start(settings)
+
+
 def _configure(config_file: str, content: str | None, strict: bool, drafts: bool, max_marking: str | None) -> None:
     from briefing.site import plugin
 
@@ -195,6 +205,18 @@ def build(config_file: str, content: str | None, strict: bool, drafts: bool, max
     """Validate, generate and render the site (atomically: a failed build changes nothing)."""
 
     def action() -> int:
+        # Generate on the other core while MkDocs imports and loads its configuration.
+        early = _start_early(config_file, content, max_marking, drafts, strict)
+        try:
+            return _build(early)
+        finally:
+            if early is not None:
+                early.discard()
+                from briefing.site import plugin
+
+                plugin.EARLY = None
+
+    def _build(early: Any) -> int:
         from mkdocs.commands.build import build as mkdocs_build
         from mkdocs.config import load_config
         from mkdocs.exceptions import Abort, ConfigurationError, PluginError
@@ -202,6 +224,7 @@ def build(config_file: str, content: str | None, strict: bool, drafts: bool, max
         from briefing.site import plugin
 
         _configure(config_file, content, strict, drafts, max_marking)
+        plugin.EARLY = early
         _mkdocs_logging(verbose)
         try:
             config = load_config(config_file, site_dir=site_dir, strict=strict)

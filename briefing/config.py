@@ -13,7 +13,7 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-from briefing.model import Marking
+from briefing.markings import Marking
 
 MARKINGS = [m.value for m in Marking]
 

@@ -6,14 +6,19 @@ The CLI (``check``, ``render``, ``build``) and the MkDocs plugin all call
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+
+from typing import TYPE_CHECKING
 
 from briefing.config import Settings
 from briefing.diagnostics import Diagnostics
-from briefing.profile import Profile, apply
-from briefing.render import TemplateProblem, render_pages
-from briefing.render.text import LinkProblem
-from briefing.validate import Project, format_path, load_project
+
+if TYPE_CHECKING:  # the stages are imported where they run: `briefing build` may
+    # take the whole result from a child (briefing.early) and never need them.
+    from briefing.profile import Profile
+    from briefing.render.text import LinkProblem
+    from briefing.validate import Project
 
 
 @dataclass
@@ -23,23 +28,33 @@ class Generation:
     diagnostics: Diagnostics
     project: Project | None = None
     pages: dict[str, str] = field(default_factory=dict)
+    latest_as_of: dt.date | None = None
+    """The latest ``as_of`` of the visible briefings: it dates a reproducible build."""
 
     def failed(self, strict: bool = False) -> bool:
         return self.diagnostics.failed(strict=strict)
 
 
 def profile_of(settings: Settings) -> Profile:
+    from briefing.profile import Profile
+
     return Profile(max_marking=settings.max_marking, drafts=settings.drafts)
 
 
 def validate(settings: Settings) -> Generation:
     """Load and validate everything (``briefing check``)."""
+    from briefing.validate import load_project
+
     project, diagnostics = load_project(settings.content_dir, settings.vocabularies)
     return Generation(diagnostics, project)
 
 
 def generate(settings: Settings) -> Generation:
     """Validate, filter to the build profile, and render the Markdown tree."""
+    from briefing.profile import apply
+    from briefing.render import TemplateProblem, render_pages
+    from briefing.validate import format_path
+
     result = validate(settings)
     if result.diagnostics.errors or result.project is None:
         return result
@@ -68,4 +83,5 @@ def generate(settings: Settings) -> Generation:
     except TemplateProblem as problem:
         diagnostics.error(problem.path, problem.line, 1, problem.message)
         return Generation(diagnostics, visible)
-    return Generation(diagnostics, visible, pages)
+    latest = max((b.as_of.upper for b in visible.briefings.values()), default=None)
+    return Generation(diagnostics, visible, pages, latest)

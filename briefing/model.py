@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from briefing.dates import EXAMPLES, EdtfDate, EdtfError, parse_date
+from briefing.markings import Marking
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _ID = re.compile(ID_PATTERN)
@@ -98,29 +99,6 @@ Date = Annotated[
 Url = Annotated[str, AfterValidator(_check_url), WithJsonSchema({"type": "string", "format": "uri", "pattern": "^(https?|mailto):"})]
 Language = Annotated[str, AfterValidator(_check_language)]
 
-
-class Marking(str, Enum):
-    """FIRST Traffic Light Protocol 2.0 labels, in order of restriction."""
-
-    CLEAR = "TLP:CLEAR"
-    GREEN = "TLP:GREEN"
-    AMBER = "TLP:AMBER"
-    AMBER_STRICT = "TLP:AMBER+STRICT"
-    RED = "TLP:RED"
-
-    @property
-    def rank(self) -> int:
-        return _MARKING_RANK[self]
-
-    @property
-    def css(self) -> str:
-        return self.value.split(":")[1].lower().replace("+", "-")
-
-    def __str__(self) -> str:
-        return self.value
-
-
-_MARKING_RANK = {marking: rank for rank, marking in enumerate(Marking)}
 
 Likelihood = Literal[
     "almost-no-chance", "very-unlikely", "unlikely", "roughly-even-chance",

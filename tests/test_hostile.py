@@ -219,3 +219,21 @@ def test_headings_in_markdown_fields_show_as_text(field: str) -> None:
     html = _markdown().convert(safe_markdown(field))
     assert not re.search(r"<h[1-6]", html), html
     assert field.splitlines()[-1].strip() in html.replace("&#35;", "#").replace("&#61;", "=").replace("&#45;", "-")
+
+
+def test_sanitizer_keeps_only_known_tags_attributes_and_style_properties() -> None:
+    from briefing.site.output import sanitize
+
+    timeline = '<span class="brief-tl-bar" style="--tl-start: 12.5%; --tl-width: 3%;"></span>'
+    assert sanitize(timeline) == '<span class="brief-tl-bar" style="--tl-start:12.5%;--tl-width:3%"></span>'
+    table = '<table><tr><th style="text-align: center;">a</th></tr></table>'
+    assert 'style="text-align:center"' in sanitize(table)
+    hostile = (
+        '<span style="background: url(https://evil.example/x); position: fixed">x</span>'
+        '<img src="x" onerror="alert(1)"><script>alert(2)</script><iframe src="https://evil.example/"></iframe>'
+        '<a href="javascript:alert(3)">j</a><a href="https://example.org/">e</a><p style="color: red">p</p>'
+    )
+    clean = sanitize(hostile)
+    for forbidden in ("url(", "position", "onerror", "<script", "alert(2)", "<iframe", "javascript:", "color"):
+        assert forbidden not in clean
+    assert '<a class="brief-external" href="https://example.org/">e</a>' in clean

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
 from pathlib import Path
 
 import pytest
@@ -64,3 +66,53 @@ def test_corpus_is_deterministic_and_valid(tmp_path: Path, monkeypatch: pytest.M
     validate_module._PARSE_CACHE.clear()
     result = generate(Settings(tmp_path, a, ROOT / "templates", ROOT / "site_config" / "vocabularies.yaml"))
     assert not result.diagnostics.errors and not result.diagnostics.warnings
+
+
+def test_early_generation_hands_over_the_same_result(settings: Settings) -> None:
+    from briefing import early
+
+    validate_module._PARSE_CACHE.clear()
+    expected = generate(settings)
+    started = early.start(settings)
+    assert started is not None  # pytest runs no other thread here, so forking is allowed
+    taken = started.take(dataclasses.replace(settings, strict=True))  # strictness does not matter
+    assert taken is not None
+    assert taken.pages == expected.pages
+    assert taken.diagnostics.sorted() == expected.diagnostics.sorted()
+    assert taken.latest_as_of == expected.latest_as_of
+    assert started.take(settings) is None  # taken once
+
+
+def test_early_generation_for_other_settings_is_discarded(settings: Settings) -> None:
+    from briefing import early
+    from briefing.markings import Marking
+
+    started = early.start(settings)
+    assert started is not None
+    assert started.take(dataclasses.replace(settings, max_marking=Marking.AMBER)) is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(started.pid, os.WNOHANG)  # the child is gone and reaped
+
+
+def test_early_generation_hands_over_diagnostics(settings: Settings) -> None:
+    from briefing import early
+
+    broken = dataclasses.replace(settings, vocabularies=settings.root / "missing" / "vocabularies.yaml")
+    started = early.start(broken)
+    assert started is not None
+    taken = started.take(broken)
+    # A missing vocabulary file is a diagnostic, handed over like any other.
+    assert taken is not None and taken.failed()
+
+
+def test_early_generation_that_crashes_gives_nothing(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing import early
+    from briefing import generate as generate_module
+
+    def crash(settings: Settings):
+        raise MemoryError("out of memory in the child")
+
+    monkeypatch.setattr(generate_module, "generate", crash)  # the forked child inherits the patch
+    started = early.start(settings)
+    assert started is not None
+    assert started.take(settings) is None  # the plugin then generates in process

@@ -2,12 +2,13 @@
 
 Event order in a build (see mkdocs ``commands/build.py``):
 
-1. ``on_config``: validate and render the whole Markdown tree; stop on content
-   errors before MkDocs touches the site directory; build into a staging folder.
+1. ``on_config``: validate and render the whole Markdown tree (or take it from
+   the child that ``briefing build`` forked at start, see :mod:`briefing.early`);
+   stop on content errors before MkDocs touches the site directory; build into
+   a staging folder.
 2. ``on_files``: serve the generated pages with ``File.generated``; drop
    anything else from ``docs_dir`` that is not a known page or asset type.
-3. ``on_page_content``: sanitise each page's HTML (defence in depth), on a
-   worker thread; ``on_env`` puts the results in place before anything reads them.
+3. ``on_page_content``: sanitise each page's HTML (defence in depth).
 4. ``on_post_build``: fail on broken internal links, then swap the staging
    folder in as the site. ``on_build_error`` throws the staging folder away.
 """
@@ -15,11 +16,10 @@ Event order in a build (see mkdocs ``commands/build.py``):
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Future, ThreadPoolExecutor
 import os
 import re
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -28,8 +28,11 @@ from mkdocs.structure.files import File, Files
 
 from briefing.config import BriefingConfig, Settings
 from briefing.diagnostics import Diagnostic
-from briefing.generate import Generation, generate
+from briefing.early import EarlyGeneration
 from briefing.site import output
+
+if TYPE_CHECKING:
+    from briefing.generate import Generation
 
 log = logging.getLogger("mkdocs.plugins.briefing")
 
@@ -39,6 +42,8 @@ OVERRIDES: dict[str, Any] = {}
 #: Where diagnostics go; the CLI prints them in the compiler convention.
 REPORTER: Callable[[list[Diagnostic]], None] | None = None
 _SERVING = False
+#: A generation that ``briefing build`` started before MkDocs loaded (see briefing.early).
+EARLY: EarlyGeneration | None = None
 _EPOCH_IS_OURS = False
 
 #: Files from docs_dir that may be published (hand-written pages and site assets).
@@ -72,8 +77,6 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.final: Path | None = None
         self.warnings: _LinkWarnings | None = None
         self.csp_hashes: set[str] = set()
-        self.sanitizer: ThreadPoolExecutor | None = None
-        self.sanitizing: list[tuple[Any, Future[str]]] = []
         self.csp_files: list[tuple[Path, frozenset[str]]] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -89,7 +92,14 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             self.config, config.config_file_path, strict=strict, directory_urls=config.use_directory_urls
         )
         self.settings = settings
-        self.result = result = generate(settings)
+        global EARLY
+        early, EARLY = EARLY, None
+        result = early.take(settings) if early is not None else None
+        if result is None:
+            from briefing.generate import generate  # not needed when the early child did it
+
+            result = generate(settings)
+        self.result = result
         self._report(result.diagnostics.sorted())
         if result.failed(strict):
             errors, warnings = len(result.diagnostics.errors), len(result.diagnostics.warnings)
@@ -118,9 +128,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         global _EPOCH_IS_OURS
         if "SOURCE_DATE_EPOCH" in os.environ and not _EPOCH_IS_OURS:
             return
-        project = result.project
-        latest = max((b.as_of.upper for b in project.briefings.values()), default=None) if project else None
-        os.environ["SOURCE_DATE_EPOCH"] = str(output.content_epoch(latest))
+        os.environ["SOURCE_DATE_EPOCH"] = str(output.content_epoch(result.latest_as_of))
         _EPOCH_IS_OURS = True
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -146,25 +154,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         return files
 
     def on_page_content(self, html: str, *, page: Any, **kwargs: Any) -> str:
-        # nh3 runs in Rust and partly without the GIL: sanitise on a worker thread
-        # while MkDocs converts the next pages; on_env puts the results in place,
-        # before any template or the search index reads page.content.
-        if self.sanitizer is None:
-            self.sanitizer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefing-sanitize")
-        self.sanitizing.append((page, self.sanitizer.submit(output.sanitize, html)))
-        return html
-
-    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        for page, done in self.sanitizing:
-            page.content = done.result()
-        self.sanitizing.clear()
-        self._stop_sanitizer()
-        return env
-
-    def _stop_sanitizer(self) -> None:
-        if self.sanitizer is not None:
-            self.sanitizer.shutdown(wait=True, cancel_futures=True)
-            self.sanitizer = None
+        return output.sanitize(html)
 
     def on_post_page(self, html: str, *, page: Any, config: MkDocsConfig) -> str:
         return self._with_csp(html, Path(page.file.abs_dest_path))
@@ -208,7 +198,6 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._detach()
-        self._stop_sanitizer()
         output.discard(self.staged)
         self.staged = None
 
