@@ -294,11 +294,28 @@ def new_actor(actor_id: str, content: str) -> None:
 
 @main.command()
 @click.argument("kind", type=click.Choice(["briefing", "actors"]), default="briefing")
-def schema(kind: str) -> None:
-    """Print the JSON Schema of briefing files or actor files (for editor completion)."""
-    from briefing.schema import json_schema
+@config_option
+def schema(kind: str, config_file: str) -> None:
+    """Print the JSON Schema of briefing files or actor files (for editor completion).
 
-    click.echo(json.dumps(json_schema(kind), indent=2, ensure_ascii=False))
+    Event types and actor and source kinds come from the project's vocabularies.
+    """
+    from briefing.schema import json_schema
+    from briefing.validate import load_vocabularies
+
+    def action() -> int:
+        vocabularies = None
+        if Path(config_file).is_file():  # in a project: its vocabularies (outside one, none)
+            settings = _settings(config_file, None, None, False, False)
+            vocabularies, diagnostics = load_vocabularies(settings.vocabularies)
+            if diagnostics.errors:
+                _print_diagnostics(diagnostics.sorted())
+                _summary(diagnostics)
+                return 1
+        click.echo(json.dumps(json_schema(kind, vocabularies), indent=2, ensure_ascii=False))
+        return 0
+
+    _run(action)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,10 +18,14 @@ import os
 import pickle
 import signal
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from briefing.config import Settings
 from briefing.diagnostics import Diagnostics
 from briefing.parallel import can_fork
+
+if TYPE_CHECKING:
+    from briefing.generate import Generation
 
 
 @dataclass
@@ -32,7 +36,7 @@ class EarlyGeneration:
     pid: int
     read_fd: int
 
-    def take(self, settings: Settings):
+    def take(self, settings: Settings) -> Generation | None:
         """The child's :class:`~briefing.generate.Generation` if it used ``settings``; else None."""
         from briefing.generate import Generation
 

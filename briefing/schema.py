@@ -11,12 +11,26 @@ from briefing.model import Actor, Briefing
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
 
 
-def json_schema(kind: str) -> dict[str, Any]:
-    """``briefing``: one briefing file. ``actors``: an actor file (a list of actors)."""
+def json_schema(kind: str, vocabularies: Any = None) -> dict[str, Any]:
+    """``briefing``: one briefing file. ``actors``: an actor file (a list of actors).
+
+    With ``vocabularies`` (a validated ``Vocabularies``), event types and actor
+    and source kinds are enums of the project's ids, each described by its
+    label, so editors complete them.
+    """
     if kind == "briefing":
         schema = Briefing.model_json_schema()
         schema["title"] = "Briefing file (content/briefings/<id>.yaml)"
+        if vocabularies is not None:
+            _enum(schema["$defs"]["Event"]["properties"]["type"], vocabularies.event_types)
+            _enum(schema["$defs"]["Source"]["properties"]["kind"], vocabularies.source_kinds)
     else:
         schema = pydantic.TypeAdapter(list[Actor]).json_schema()
         schema["title"] = "Actor file (content/actors/*.yaml)"
+        if vocabularies is not None:
+            _enum(schema["$defs"]["Actor"]["properties"]["kind"], vocabularies.actor_kinds)
     return {"$schema": SCHEMA_URI, **schema}
+
+
+def _enum(prop: dict[str, Any], labels: dict[str, str]) -> None:
+    prop["oneOf"] = [{"const": value, "description": label} for value, label in labels.items()]

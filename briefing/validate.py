@@ -256,6 +256,12 @@ def _content_files(folder: Path, diagnostics: Diagnostics) -> list[Path]:
     return files
 
 
+def load_vocabularies(file: Path) -> tuple[Vocabularies | None, Diagnostics]:
+    """The vocabularies file alone (``briefing schema``)."""
+    diagnostics = Diagnostics()
+    return _load_vocabularies(file, diagnostics), diagnostics
+
+
 def _load_vocabularies(file: Path, diagnostics: Diagnostics) -> Vocabularies | None:
     display = display_path(file)
     if not file.is_file():

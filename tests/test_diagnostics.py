@@ -133,7 +133,7 @@ def test_schema_validates_example_content() -> None:
 
     def schema(kind: str) -> dict:
         out = subprocess.run(
-            [sys.executable, "-m", "briefing", "schema", kind], capture_output=True, text=True, check=True
+            [sys.executable, "-m", "briefing", "schema", kind], capture_output=True, text=True, check=True, cwd=ROOT
         ).stdout
         return json.loads(out)
 
@@ -145,6 +145,15 @@ def test_schema_validates_example_content() -> None:
         jsonschema.validate(yaml.safe_load(path.read_text()), actors_schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"title": "x", "tittle": "y"}, briefing_schema)
+    # Event types and kinds come from site_config/vocabularies.yaml, with their labels.
+    event_type = briefing_schema["$defs"]["Event"]["properties"]["type"]
+    assert {"const": "air-strike", "description": "Air strike"} in event_type["oneOf"]
+    example = yaml.safe_load((ROOT / "content" / "briefings" / "irgc-taeb-baghdad-meeting.yaml").read_text())
+    example["events"][0]["type"] = "air-strik"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(example, briefing_schema)
+    actor_kind = actors_schema["$defs"]["Actor"]["properties"]["kind"]
+    assert {"const": "person", "description": "Person"} in actor_kind["oneOf"]
 
 
 def test_example_content_is_valid(example_project) -> None:

@@ -237,3 +237,39 @@ def test_sanitizer_keeps_only_known_tags_attributes_and_style_properties() -> No
     for forbidden in ("url(", "position", "onerror", "<script", "alert(2)", "<iframe", "javascript:", "color"):
         assert forbidden not in clean
     assert '<a class="brief-external" href="https://example.org/">e</a>' in clean
+
+
+class _Page:
+    content = ""
+
+
+def _run_sanitizer(htmls: list[str], monkeypatch: pytest.MonkeyPatch, *, fork: bool, break_worker: bool = False) -> list[str]:
+    from briefing.site import sanitizer as sanitizer_module
+
+    monkeypatch.setattr(sanitizer_module, "can_fork", lambda: fork)
+    if break_worker:  # the forked worker inherits this and fails on its first page
+        monkeypatch.setattr(sanitizer_module, "sanitize", lambda html: 1 / 0)
+    worker = sanitizer_module.Sanitizer()
+    pages = []
+    for html in htmls:
+        page = _Page()
+        page.content = worker.submit(page, html)  # as MkDocs does with on_page_content's result
+        pages.append(page)
+        if break_worker:
+            monkeypatch.undo()  # only the worker keeps the broken sanitize
+            monkeypatch.setattr(sanitizer_module, "can_fork", lambda: fork)
+            break_worker = False
+    worker.finish()
+    return [page.content for page in pages]
+
+
+def test_sanitizer_worker_gives_what_sanitising_here_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing.site.output import sanitize
+
+    htmls = [f'<p onclick="x()">page {i} <script>alert({i})</script><a href="https://e.org/{i}">e</a></p>' for i in range(50)]
+    expected = [sanitize(html) for html in htmls]
+    assert all("<script" not in html and "onclick" not in html for html in expected)
+    assert _run_sanitizer(htmls, monkeypatch, fork=True) == expected
+    assert _run_sanitizer(htmls, monkeypatch, fork=False) == expected
+    # A worker that fails: every page is sanitised here instead, none is left raw.
+    assert _run_sanitizer(htmls, monkeypatch, fork=True, break_worker=True) == expected

@@ -190,12 +190,15 @@ def _wait_for(predicate, timeout: float = 90) -> bool:
     return False
 
 
-@pytest.mark.parametrize("edit", ["yaml", "template"])
-def test_serve_rebuilds_when_content_or_templates_change(example_project, edit: str) -> None:
+@pytest.mark.parametrize(
+    ("command", "edit"), [("briefing", "yaml"), ("briefing", "template"), ("mkdocs", "yaml")]
+)
+def test_serve_rebuilds_when_content_or_templates_change(example_project, command: str, edit: str) -> None:
+    # `briefing serve`, and plain `mkdocs serve` through the same plugin.
     port = _free_port()
     url = f"http://127.0.0.1:{port}/briefings/{BRIEFING}/"
     server = subprocess.Popen(
-        [sys.executable, "-m", "briefing", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", command, "serve", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=example_project.root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     try:

@@ -81,7 +81,7 @@ class TemplateProblem(Exception):
             return cls(display_path(templates_dir), 1, f"template '{exc.name}' not found")
         if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
             return cls(display_path(Path(exc.filename)), exc.lineno or 1, f"template syntax: {exc.message}")
-        root = str(templates_dir.resolve())
+        root = os.path.join(templates_dir.resolve(), "")
         frames = [
             f for f in traceback.extract_tb(exc.__traceback__)
             if f.filename.endswith(".j2") and os.path.realpath(f.filename).startswith(root)

@@ -8,7 +8,9 @@ Event order in a build (see mkdocs ``commands/build.py``):
    a staging folder.
 2. ``on_files``: serve the generated pages with ``File.generated``; drop
    anything else from ``docs_dir`` that is not a known page or asset type.
-3. ``on_page_content``: sanitise each page's HTML (defence in depth).
+3. ``on_page_content``: sanitise each page's HTML (defence in depth), in a
+   forked worker (:mod:`briefing.site.sanitizer`); ``on_env`` puts the results
+   in place before any template or the search index reads them.
 4. ``on_post_build``: fail on broken internal links, then swap the staging
    folder in as the site. ``on_build_error`` throws the staging folder away.
 """
@@ -30,6 +32,7 @@ from briefing.config import BriefingConfig, Settings
 from briefing.diagnostics import Diagnostic
 from briefing.early import EarlyGeneration
 from briefing.site import output
+from briefing.site.sanitizer import Sanitizer
 
 if TYPE_CHECKING:
     from briefing.generate import Generation
@@ -78,6 +81,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.warnings: _LinkWarnings | None = None
         self.csp_hashes: set[str] = set()
         self.csp_files: list[tuple[Path, frozenset[str]]] = []
+        self.sanitizer = Sanitizer()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         global _SERVING
@@ -154,7 +158,11 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         return files
 
     def on_page_content(self, html: str, *, page: Any, **kwargs: Any) -> str:
-        return output.sanitize(html)
+        return self.sanitizer.submit(page, html)
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.sanitizer.finish()  # before any template or the search index reads page.content
+        return env
 
     def on_post_page(self, html: str, *, page: Any, config: MkDocsConfig) -> str:
         return self._with_csp(html, Path(page.file.abs_dest_path))
@@ -198,6 +206,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._detach()
+        self.sanitizer.close()
         output.discard(self.staged)
         self.staged = None
 
