@@ -11,20 +11,24 @@ import logging
 import shutil
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 import yaml
 
-from briefing.config import MARKINGS, BriefingConfig, Settings
 from briefing.diagnostics import BriefingError, ConfigError, Diagnostic, Diagnostics
-from briefing.markings import Marking
+from briefing.markings import MARKINGS, Marking
+
+if TYPE_CHECKING:  # MkDocs' configuration classes load after `briefing build` has forked
+    from briefing.config import Settings
 
 CONFIG_FILE = "mkdocs.yml"
 
 
 def _settings(config_file: str, content: str | None, max_marking: str | None, drafts: bool, strict: bool) -> Settings:
     """The plugin options from mkdocs.yml (the same schema as the plugin), overridden by the CLI."""
+    from briefing.config import BriefingConfig, Settings
+
     options = BriefingConfig()
     path = Path(config_file)
     directory_urls = True
@@ -164,11 +168,7 @@ def render(config_file: str, content: str | None, strict: bool, drafts: bool, ma
 def _start_early(config_file: str, content: str | None, max_marking: str | None, drafts: bool, strict: bool) -> Any:
     from briefing import early
 
-    try:
-        settings = _settings(config_file, content, max_marking, drafts, strict)
-    except ConfigError:
-        return None  # MkDocs reports it properly in a moment
-    return early.start(settings)
+    return early.start(lambda: _settings(config_file, content, max_marking, drafts, strict))
 
 
 def _configure(config_file: str, content: str | None, strict: bool, drafts: bool, max_marking: str | None) -> None:

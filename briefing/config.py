@@ -13,9 +13,8 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-from briefing.markings import Marking
+from briefing.markings import MARKINGS, Marking
 
-MARKINGS = [m.value for m in Marking]
 
 
 class BriefingConfig(base.Config):

@@ -27,3 +27,6 @@ class Marking(str, Enum):
 
 
 _MARKING_RANK = {marking: rank for rank, marking in enumerate(Marking)}
+
+#: The labels, least restricted first (command-line and mkdocs.yml choices).
+MARKINGS = [m.value for m in Marking]

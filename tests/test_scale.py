@@ -73,7 +73,7 @@ def test_early_generation_hands_over_the_same_result(settings: Settings) -> None
 
     validate_module._PARSE_CACHE.clear()
     expected = generate(settings)
-    started = early.start(settings)
+    started = early.start(lambda: settings)
     assert started is not None  # pytest runs no other thread here, so forking is allowed
     taken = started.take(dataclasses.replace(settings, strict=True))  # strictness does not matter
     assert taken is not None
@@ -87,7 +87,7 @@ def test_early_generation_for_other_settings_is_discarded(settings: Settings) ->
     from briefing import early
     from briefing.markings import Marking
 
-    started = early.start(settings)
+    started = early.start(lambda: settings)
     assert started is not None
     assert started.take(dataclasses.replace(settings, max_marking=Marking.AMBER)) is None
     with pytest.raises(ChildProcessError):
@@ -98,7 +98,7 @@ def test_early_generation_hands_over_diagnostics(settings: Settings) -> None:
     from briefing import early
 
     broken = dataclasses.replace(settings, vocabularies=settings.root / "missing" / "vocabularies.yaml")
-    started = early.start(broken)
+    started = early.start(lambda: broken)
     assert started is not None
     taken = started.take(broken)
     # A missing vocabulary file is a diagnostic, handed over like any other.
@@ -113,6 +113,6 @@ def test_early_generation_that_crashes_gives_nothing(settings: Settings, monkeyp
         raise MemoryError("out of memory in the child")
 
     monkeypatch.setattr(generate_module, "generate", crash)  # the forked child inherits the patch
-    started = early.start(settings)
+    started = early.start(lambda: settings)
     assert started is not None
     assert started.take(settings) is None  # the plugin then generates in process

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -98,11 +99,15 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.settings = settings
         global EARLY
         early, EARLY = EARLY, None
+        start = time.perf_counter()
         result = early.take(settings) if early is not None else None
-        if result is None:
+        if result is not None:
+            log.debug(f"took {len(result.pages)} pages generated since start (waited {time.perf_counter() - start:.2f} s)")
+        else:
             from briefing.generate import generate  # not needed when the early child did it
 
             result = generate(settings)
+            log.debug(f"generated {len(result.pages)} pages in {time.perf_counter() - start:.2f} s")
         self.result = result
         self._report(result.diagnostics.sorted())
         if result.failed(strict):
