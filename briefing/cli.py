@@ -168,7 +168,11 @@ def render(config_file: str, content: str | None, strict: bool, drafts: bool, ma
 def _start_early(config_file: str, content: str | None, max_marking: str | None, drafts: bool, strict: bool) -> Any:
     from briefing import early
 
-    return early.start(lambda: _settings(config_file, content, max_marking, drafts, strict))
+    try:  # resolved here: MkDocs' configuration classes are needed on both sides anyway
+        settings = _settings(config_file, content, max_marking, drafts, strict)
+    except ConfigError:
+        return None  # MkDocs reports it properly in a moment
+    return early.start(lambda: settings)
 
 
 def _configure(config_file: str, content: str | None, strict: bool, drafts: bool, max_marking: str | None) -> None:
