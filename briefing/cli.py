@@ -6,6 +6,7 @@ or configuration errors. Diagnostics go to stderr as ``path:line:col: ...``.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import shutil
@@ -20,14 +21,15 @@ from briefing.diagnostics import BriefingError, ConfigError, Diagnostic, Diagnos
 from briefing.markings import MARKINGS, Marking
 
 if TYPE_CHECKING:  # MkDocs' configuration classes load after `briefing build` has forked
-    from briefing.config import Settings
+    from briefing.settings import Settings
 
 CONFIG_FILE = "mkdocs.yml"
 
 
 def _settings(config_file: str, content: str | None, max_marking: str | None, drafts: bool, strict: bool) -> Settings:
     """The plugin options from mkdocs.yml (the same schema as the plugin), overridden by the CLI."""
-    from briefing.config import BriefingConfig, Settings
+    from briefing.config import BriefingConfig
+    from briefing.settings import Settings
 
     options = BriefingConfig()
     path = Path(config_file)
@@ -168,11 +170,16 @@ def render(config_file: str, content: str | None, strict: bool, drafts: bool, ma
 def _start_early(config_file: str, content: str | None, max_marking: str | None, drafts: bool, strict: bool) -> Any:
     from briefing import early
 
-    try:  # resolved here: MkDocs' configuration classes are needed on both sides anyway
+    started = early.start()  # the child imports the stages while this process works out the settings
+    if started is None:
+        return None
+    try:
         settings = _settings(config_file, content, max_marking, drafts, strict)
     except ConfigError:
+        started.discard()
         return None  # MkDocs reports it properly in a moment
-    return early.start(lambda: settings)
+    started.give(settings)
+    return started
 
 
 def _configure(config_file: str, content: str | None, strict: bool, drafts: bool, max_marking: str | None) -> None:
@@ -235,6 +242,9 @@ def build(config_file: str, content: str | None, strict: bool, drafts: bool, max
         except ConfigurationError as exc:
             raise ConfigError(str(exc)) from None
         config.plugins.on_startup(command="build", dirty=False)
+        # What is loaded by now lives to the end of the build: the cyclic garbage
+        # collector need not scan it again and again while pages are built.
+        gc.freeze()
         try:
             mkdocs_build(config)
         except plugin.ContentBuildError as exc:
@@ -244,6 +254,7 @@ def build(config_file: str, content: str | None, strict: bool, drafts: bool, max
             click.echo(f"briefing: build failed: {exc}; the site was not changed", err=True)
             return 1
         finally:
+            gc.unfreeze()
             config.plugins.on_shutdown()
         click.echo(f"built the site in {config.site_dir}", err=True)
         return 0

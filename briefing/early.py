@@ -1,14 +1,15 @@
 """Generate the Markdown while MkDocs starts up (``briefing build`` only).
 
 MkDocs spends its first part of a second importing itself, its theme and its
-Markdown extensions, and loading ``mkdocs.yml``: all before the plugin's
-``on_config`` asks for the pages. ``briefing build`` therefore forks first
-thing: the child works out the settings, generates (load, validate, render)
-on the other core, and hands over the pages, the diagnostics and the
-content's latest date through a pipe.
+Markdown extensions, and loading ``mkdocs.yml``: all before the plugin asks for
+the pages. ``briefing build`` therefore forks first thing. The child imports
+the stages (pydantic and the model are most of it) while the parent resolves
+the settings and hands them over (:meth:`EarlyGeneration.give`); the child then
+generates (load, validate, render) on the other core and sends back the pages,
+the diagnostics and the content's latest date through a pipe.
 
-The plugin uses that result only if the child's settings are the ones the
-plugin resolves itself; otherwise, or if the child failed, it generates in
+The plugin uses that result only if the settings it resolves itself are the
+ones the child was given; otherwise, or if the child failed, it generates in
 process, exactly as under ``mkdocs build``. So the handover can only save time.
 """
 
@@ -20,13 +21,13 @@ import pickle
 import signal
 import struct
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, BinaryIO, Callable
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from briefing.diagnostics import Diagnostics
 from briefing.parallel import can_fork
 
 if TYPE_CHECKING:
-    from briefing.config import Settings
+    from briefing.settings import Settings
     from briefing.generate import Generation
 
 _LENGTH = struct.Struct("<Q")
@@ -38,15 +39,33 @@ class EarlyGeneration:
 
     pid: int
     pipe: BinaryIO | None
+    """From the child: its result."""
+    inbox: BinaryIO | None
+    """To the child: its settings."""
+    settings: Settings | None = None
+
+    def give(self, settings: Settings) -> None:
+        """Start the child generating for ``settings``."""
+        if self.inbox is None:
+            return
+        self.settings = settings
+        try:
+            _send(self.inbox, settings)
+        except OSError:
+            self.discard()  # the child is gone; the plugin generates in process
+            return
+        self.inbox.close()
+        self.inbox = None
 
     def take(self, settings: Settings) -> Generation | None:
         """The child's :class:`~briefing.generate.Generation` if it used ``settings``; else None."""
         from briefing.generate import Generation
 
-        if self.pipe is None:
-            return None
-        theirs = _receive(self.pipe)  # the child's settings come first, before it generates
-        if theirs is None or _generation_inputs(theirs) != _generation_inputs(settings):
+        if (
+            self.pipe is None
+            or self.settings is None
+            or _generation_inputs(self.settings) != _generation_inputs(settings)
+        ):
             self.discard()
             return None
         message = _receive(self.pipe)
@@ -62,8 +81,10 @@ class EarlyGeneration:
         """Stop the child (if still running) and reap it."""
         if self.pipe is None:
             return
-        self.pipe.close()
-        self.pipe = None
+        for pipe in (self.inbox, self.pipe):
+            if pipe is not None:
+                pipe.close()
+        self.pipe = self.inbox = None
         try:
             os.kill(self.pid, signal.SIGKILL)
         except ProcessLookupError:
@@ -87,31 +108,39 @@ def _send(pipe: BinaryIO, value: Any) -> None:
 def _receive(pipe: BinaryIO) -> Any:
     header = pipe.read(_LENGTH.size)
     if len(header) < _LENGTH.size:
-        return None  # the child failed before sending
+        return None  # the other side stopped before sending
     (size,) = _LENGTH.unpack(header)
     data = pipe.read(size)
     return pickle.loads(data) if len(data) == size else None
 
 
-def start(make_settings: Callable[[], Settings]) -> EarlyGeneration | None:
-    """Fork a child that generates for ``make_settings()``; None where forking is not safe."""
+def start() -> EarlyGeneration | None:
+    """Fork a child that imports the stages and waits for :meth:`EarlyGeneration.give`.
+
+    None where forking is not safe.
+    """
     if not can_fork():
         return None
-    read_fd, write_fd = os.pipe()
+    inbox_read, inbox_write = os.pipe()
+    result_read, result_write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: generate, send, and leave without running the parent's cleanup
         code = 0
         try:
-            os.close(read_fd)
-            with os.fdopen(write_fd, "wb") as pipe:
-                settings = make_settings()
-                _send(pipe, settings)
-                from briefing.generate import generate
+            os.close(inbox_write)
+            os.close(result_read)
+            from briefing.generate import generate, import_stages
 
+            import_stages()  # while the parent works out the settings
+            with os.fdopen(inbox_read, "rb") as inbox:
+                settings = _receive(inbox)
+            if settings is not None:
                 result = generate(settings)
-                _send(pipe, (result.diagnostics.items, result.pages, result.latest_as_of))
+                with os.fdopen(result_write, "wb") as pipe:
+                    _send(pipe, (result.diagnostics.items, result.pages, result.latest_as_of))
         except BaseException:  # noqa: BLE001 - the parent generates again and reports it
             code = 1
         os._exit(code)
-    os.close(write_fd)
-    return EarlyGeneration(pid, os.fdopen(read_fd, "rb"))
+    os.close(inbox_read)
+    os.close(result_write)
+    return EarlyGeneration(pid, os.fdopen(result_read, "rb"), os.fdopen(inbox_write, "wb"))

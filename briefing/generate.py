@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from typing import TYPE_CHECKING
 
-from briefing.config import Settings
+from briefing.settings import Settings
 from briefing.diagnostics import Diagnostics
 
 if TYPE_CHECKING:  # the stages are imported where they run: `briefing build` may
@@ -47,6 +47,13 @@ def validate(settings: Settings) -> Generation:
 
     project, diagnostics = load_project(settings.content_dir, settings.vocabularies)
     return Generation(diagnostics, project)
+
+
+def import_stages() -> None:
+    """Import the stages ahead of time (``briefing build`` does it in its early child)."""
+    import briefing.profile
+    import briefing.render
+    import briefing.validate  # noqa: F401
 
 
 def generate(settings: Settings) -> Generation:

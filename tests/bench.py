@@ -34,7 +34,7 @@ from corpus import write_corpus  # noqa: E402
 
 from briefing import dates  # noqa: E402
 from briefing import load as load_module  # noqa: E402
-from briefing.config import Settings  # noqa: E402
+from briefing.settings import Settings  # noqa: E402
 from briefing.generate import generate  # noqa: E402
 from briefing.profile import Profile, apply  # noqa: E402
 from briefing.render import render_pages  # noqa: E402

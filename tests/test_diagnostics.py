@@ -215,7 +215,7 @@ def test_template_errors_are_diagnostics(case: str, tmp_path: Path, update_golde
 def test_template_error_in_a_forked_child_is_a_diagnostic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from briefing import parallel
     from briefing import render as render_module
-    from briefing.config import Settings
+    from briefing.settings import Settings
     from briefing.generate import generate
 
     project = make_project(tmp_path / "project")

@@ -164,7 +164,7 @@ def test_url_field_with_other_scheme_is_an_error(tmp_path: Path, url: str) -> No
 
 # -- random strings in every text field ----------------------------------------------------------
 
-from briefing.config import Settings  # noqa: E402
+from briefing.settings import Settings  # noqa: E402
 from briefing.generate import generate  # noqa: E402
 
 text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60).filter(

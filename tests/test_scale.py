@@ -11,7 +11,7 @@ import pytest
 from briefing import parallel
 from briefing import render as render_module
 from briefing import validate as validate_module
-from briefing.config import Settings
+from briefing.settings import Settings
 from briefing.generate import generate
 from conftest import ROOT
 from corpus import write_corpus
@@ -73,8 +73,9 @@ def test_early_generation_hands_over_the_same_result(settings: Settings) -> None
 
     validate_module._PARSE_CACHE.clear()
     expected = generate(settings)
-    started = early.start(lambda: settings)
+    started = early.start()
     assert started is not None  # pytest runs no other thread here, so forking is allowed
+    started.give(settings)
     taken = started.take(dataclasses.replace(settings, strict=True))  # strictness does not matter
     assert taken is not None
     assert taken.pages == expected.pages
@@ -87,8 +88,9 @@ def test_early_generation_for_other_settings_is_discarded(settings: Settings) ->
     from briefing import early
     from briefing.markings import Marking
 
-    started = early.start(lambda: settings)
+    started = early.start()
     assert started is not None
+    started.give(settings)
     assert started.take(dataclasses.replace(settings, max_marking=Marking.AMBER)) is None
     with pytest.raises(ChildProcessError):
         os.waitpid(started.pid, os.WNOHANG)  # the child is gone and reaped
@@ -98,8 +100,9 @@ def test_early_generation_hands_over_diagnostics(settings: Settings) -> None:
     from briefing import early
 
     broken = dataclasses.replace(settings, vocabularies=settings.root / "missing" / "vocabularies.yaml")
-    started = early.start(lambda: broken)
+    started = early.start()
     assert started is not None
+    started.give(broken)
     taken = started.take(broken)
     # A missing vocabulary file is a diagnostic, handed over like any other.
     assert taken is not None and taken.failed()
@@ -113,6 +116,18 @@ def test_early_generation_that_crashes_gives_nothing(settings: Settings, monkeyp
         raise MemoryError("out of memory in the child")
 
     monkeypatch.setattr(generate_module, "generate", crash)  # the forked child inherits the patch
-    started = early.start(lambda: settings)
+    started = early.start()
     assert started is not None
+    started.give(settings)
     assert started.take(settings) is None  # the plugin then generates in process
+
+
+def test_early_child_without_settings_is_stopped(settings: Settings) -> None:
+    from briefing import early
+
+    started = early.start()
+    assert started is not None
+    # `briefing build` could not work out the settings (mkdocs.yml is broken): nothing to take.
+    assert started.take(settings) is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(started.pid, os.WNOHANG)

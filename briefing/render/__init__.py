@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import hashlib
 import itertools
 import os
 import re
@@ -24,10 +23,10 @@ import jinja2
 import pycountry
 from markupsafe import Markup
 
-from briefing import __version__
 from briefing.dates import MONTHS, EdtfDate
 from briefing.diagnostics import did_you_mean
 from briefing.gcpause import gc_paused
+from briefing.jinjacache import compiled_templates
 from briefing.parallel import fork_map
 from briefing.model import Actor, Briefing, Event, Marking, Source, text_direction
 from briefing.profile import Profile, effective_marking
@@ -146,38 +145,8 @@ def _url(value: object) -> Markup:
     return Markup(text)
 
 
-#: The options that change what a template compiles to.
+#: Whitespace and escaping options of the Markdown templates.
 _SYNTAX = {"keep_trailing_newline": True, "trim_blocks": True, "lstrip_blocks": True, "autoescape": False}
-
-
-class _BytecodeCache(jinja2.FileSystemBytecodeCache):
-    """Compiled templates kept between runs (Jinja checks each against its source).
-
-    Jinja's per-user temporary folder (mode 0700) holds them. The file names
-    carry this package's version and the compile options, so a template is
-    never reused under other options. A cache that cannot be read or written
-    only costs the compile.
-    """
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except (OSError, EOFError, ValueError, TypeError):
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().dump_bytecode(bucket)
-        except OSError:
-            pass
-
-
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    fingerprint = hashlib.sha256(repr((__version__, jinja2.__version__, sorted(_SYNTAX.items()))).encode()).hexdigest()
-    try:
-        return _BytecodeCache(pattern=f"briefing-{fingerprint[:16]}-%s.cache")
-    except (OSError, RuntimeError):  # no safe temporary folder: compile every time
-        return None
 
 
 def template_environment(templates_dir: Path) -> jinja2.Environment:
@@ -192,7 +161,7 @@ def template_environment(templates_dir: Path) -> jinja2.Environment:
     """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
-        bytecode_cache=_bytecode_cache(),
+        bytecode_cache=compiled_templates(),
         finalize=_finalize,
         undefined=jinja2.StrictUndefined,
         **_SYNTAX,

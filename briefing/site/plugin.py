@@ -2,15 +2,19 @@
 
 Event order in a build (see mkdocs ``commands/build.py``):
 
-1. ``on_config``: validate and render the whole Markdown tree (or take it from
-   the child that ``briefing build`` forked at start, see :mod:`briefing.early`);
-   stop on content errors before MkDocs touches the site directory; build into
-   a staging folder.
+1. ``on_config``: validate and render the whole Markdown tree; stop on content
+   errors before MkDocs touches the site directory; build into a staging folder.
 2. ``on_files``: serve the generated pages with ``File.generated``; drop
    anything else from ``docs_dir`` that is not a known page or asset type.
+   Under ``briefing build``, the pages come from the child forked at start
+   (:mod:`briefing.early`), taken here rather than in ``on_config`` so that it
+   can finish while MkDocs lists the theme's files; its content errors stop the
+   build here, before any page is written.
 3. ``on_page_content``: sanitise each page's HTML (defence in depth), in a
    forked worker (:mod:`briefing.site.sanitizer`); ``on_env`` puts the results
-   in place before any template or the search index reads them.
+   in place before any template or the search index reads them, and gives the
+   theme's environment a cache of compiled templates
+   (:mod:`briefing.jinjacache`), since MkDocs compiles them anew every build.
 4. ``on_post_build``: fail on broken internal links, then swap the staging
    folder in as the site. ``on_build_error`` throws the staging folder away.
 """
@@ -29,9 +33,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from briefing.config import BriefingConfig, Settings
+from briefing.config import BriefingConfig
 from briefing.diagnostics import Diagnostic
 from briefing.early import EarlyGeneration
+from briefing.jinjacache import compiled_templates
+from briefing.settings import Settings
 from briefing.site import output
 from briefing.site.sanitizer import Sanitizer
 
@@ -77,6 +83,7 @@ class _LinkWarnings(logging.Handler):
 class BriefingPlugin(BasePlugin[BriefingConfig]):
     def __init__(self) -> None:
         self.result: Generation | None = None
+        self.early: EarlyGeneration | None = None
         self.staged: Path | None = None
         self.final: Path | None = None
         self.warnings: _LinkWarnings | None = None
@@ -98,24 +105,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         )
         self.settings = settings
         global EARLY
-        early, EARLY = EARLY, None
-        start = time.perf_counter()
-        result = early.take(settings) if early is not None else None
-        if result is not None:
-            log.debug(f"took {len(result.pages)} pages generated since start (waited {time.perf_counter() - start:.2f} s)")
-        else:
-            from briefing.generate import generate  # not needed when the early child did it
-
-            result = generate(settings)
-            log.debug(f"generated {len(result.pages)} pages in {time.perf_counter() - start:.2f} s")
-        self.result = result
-        self._report(result.diagnostics.sorted())
-        if result.failed(strict):
-            errors, warnings = len(result.diagnostics.errors), len(result.diagnostics.warnings)
-            raise ContentBuildError(
-                f"{errors} error(s) in content or templates" + (f" and {warnings} warning(s) (--strict)" if strict else "")
-            )
-        self._set_epoch(result)
+        self.early, EARLY = EARLY, None
+        self.result = None
+        if self.early is None:
+            self._obtain()
         self.warnings = _LinkWarnings(strict)
         logging.getLogger("mkdocs").addHandler(self.warnings)
         if not _SERVING:
@@ -123,6 +116,32 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             self.staged = output.staging_dir(self.final)
             config.site_dir = str(self.staged)
         return config
+
+    def _obtain(self) -> Generation:
+        """The generation: the early child's if it used these settings, else made here.
+
+        Raises :class:`ContentBuildError` if the content or templates have errors.
+        """
+        start = time.perf_counter()
+        early, self.early = self.early, None
+        result = early.take(self.settings) if early is not None else None
+        if result is not None:
+            log.debug(f"took {len(result.pages)} pages generated since start (waited {time.perf_counter() - start:.2f} s)")
+        else:
+            from briefing.generate import generate  # not needed when the early child did it
+
+            result = generate(self.settings)
+            log.debug(f"generated {len(result.pages)} pages in {time.perf_counter() - start:.2f} s")
+        self.result = result
+        self._report(result.diagnostics.sorted())
+        strict = self.settings.strict
+        if result.failed(strict):
+            errors, warnings = len(result.diagnostics.errors), len(result.diagnostics.warnings)
+            raise ContentBuildError(
+                f"{errors} error(s) in content or templates" + (f" and {warnings} warning(s) (--strict)" if strict else "")
+            )
+        self._set_epoch(result)
+        return result
 
     def _report(self, diagnostics: list[Diagnostic]) -> None:
         if REPORTER is not None:
@@ -141,8 +160,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         _EPOCH_IS_OURS = True
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        assert self.result is not None
-        generated = self.result.pages
+        # Taken this late so that the early child can finish while MkDocs lists the theme's files.
+        generated = (self.result or self._obtain()).pages
         for file in list(files):
             if file.generated_by is not None or file.src_dir != config.docs_dir:
                 continue  # theme assets and other plugins' files
@@ -167,6 +186,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.sanitizer.finish()  # before any template or the search index reads page.content
+        if env.bytecode_cache is None:  # no theme template has been loaded yet
+            env.bytecode_cache = compiled_templates()
         return env
 
     def on_post_page(self, html: str, *, page: Any, config: MkDocsConfig) -> str:
@@ -211,6 +232,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._detach()
+        if self.early is not None:
+            self.early.discard()
+            self.early = None
         self.sanitizer.close()
         output.discard(self.staged)
         self.staged = None
