@@ -2,7 +2,8 @@
 
 MkDocs spends its first part of a second importing itself, its theme and its
 Markdown extensions, and loading ``mkdocs.yml``: all before the plugin asks for
-the pages. ``briefing build`` therefore forks first thing. The child imports
+the pages. ``briefing build`` therefore forks first thing, before even the
+command line is imported (:mod:`briefing.entry`). The child imports
 the stages (pydantic and the model are most of it) while the parent resolves
 the settings and hands them over (:meth:`EarlyGeneration.give`); the child then
 generates (load, validate, render) on the other core and sends back the pages,
@@ -23,8 +24,7 @@ import struct
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from briefing.diagnostics import Diagnostics
-from briefing.parallel import can_fork
+from briefing.parallel import can_fork, widen_pipe
 
 if TYPE_CHECKING:
     from briefing.settings import Settings
@@ -59,6 +59,7 @@ class EarlyGeneration:
 
     def take(self, settings: Settings) -> Generation | None:
         """The child's :class:`~briefing.generate.Generation` if it used ``settings``; else None."""
+        from briefing.diagnostics import Diagnostics
         from briefing.generate import Generation
 
         if (
@@ -114,15 +115,30 @@ def _receive(pipe: BinaryIO) -> Any:
     return pickle.loads(data) if len(data) == size else None
 
 
-def start() -> EarlyGeneration | None:
-    """Fork a child that imports the stages and waits for :meth:`EarlyGeneration.give`.
+_BEGUN: list[EarlyGeneration | None] = []
 
-    None where forking is not safe.
+
+def begin() -> None:
+    """Fork now, at the very start of the process; :func:`start` hands the child over."""
+    _BEGUN[:] = [_fork()]
+
+
+def start() -> EarlyGeneration | None:
+    """A child that imports the stages and waits for :meth:`EarlyGeneration.give`.
+
+    The one :func:`begin` forked, if any; else forked now. None where forking is not safe.
     """
+    if _BEGUN:
+        return _BEGUN.pop()
+    return _fork()
+
+
+def _fork() -> EarlyGeneration | None:
     if not can_fork():
         return None
     inbox_read, inbox_write = os.pipe()
     result_read, result_write = os.pipe()
+    widen_pipe(result_write)
     pid = os.fork()
     if pid == 0:  # the child: generate, send, and leave without running the parent's cleanup
         code = 0

@@ -55,8 +55,8 @@ def fingerprint(environment: jinja2.Environment) -> str:
 class CompiledTemplates(jinja2.FileSystemBytecodeCache):
     """Jinja's file cache, keyed by the environment's :func:`fingerprint` as well."""
 
-    def __init__(self) -> None:
-        super().__init__(pattern="briefing-%s.cache")
+    def __init__(self, directory: str | None = None) -> None:
+        super().__init__(directory, pattern="briefing-%s.cache")
 
     def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None, source: str) -> Bucket:
         key = self.get_cache_key(f"{fingerprint(environment)}\0{name}", filename)

@@ -22,6 +22,16 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1 and (os.cpu_count() or 1) > 1
 
 
+def widen_pipe(fd: int) -> None:
+    """Let a pipe hold a megabyte (Linux; 64 KiB by default): fewer waits on either side."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (ImportError, AttributeError, OSError):
+        pass  # a narrower pipe is only slower
+
+
 def fork_map(
     func: Callable[[T], R],
     items: Sequence[T],
@@ -46,6 +56,7 @@ def fork_map(
     mine = [item for i, item in enumerate(items) if i not in chosen]
     theirs = [items[i] for i in theirs_index]
     read_end, write_end = os.pipe()
+    widen_pipe(write_end)
     pid = os.fork()
     if pid == 0:  # the child: work, send, and leave without running the parent's cleanup
         os.close(read_end)

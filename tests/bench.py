@@ -46,8 +46,8 @@ median = statistics.median
 OUT = ROOT / "bench-results"
 #: Rounds of (CSafeLoader floor, load + validate, render), interleaved.
 ROUNDS = 11
-#: Pairs of (our build, bare MkDocs build), interleaved, for the small and large corpus.
-BUILD_PAIRS = (9, 4)
+#: Rounds of (our build, bare MkDocs build), interleaved, for the small and large corpus.
+BUILD_ROUNDS = (11, 4)
 
 
 def timed(fn) -> float:
@@ -64,9 +64,9 @@ def forget_caches() -> None:
     dates._parse_cached.cache_clear()
 
 
-def run_measured(args: list[str], cwd: Path) -> tuple[float, float]:
+def run_measured(args: list[str], cwd: Path, **extra_env: str) -> tuple[float, float]:
     """Wall time (s) and peak RSS (MB) of a child process."""
-    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"} | extra_env
     start = time.perf_counter()
     process = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
@@ -143,12 +143,25 @@ def measure(size: int, events: int, work: Path) -> dict:
     bare = work / f"bare-{size}"
     bare.mkdir()
     bare_project(project, bare)
-    # Builds come in pairs (ours and bare, which goes first alternates) compared pair by pair.
-    builds, bares = [], []
-    for pair in range(BUILD_PAIRS[0] if size <= 100 else BUILD_PAIRS[1]):
-        ours = lambda: builds.append(run_measured([sys.executable, "-m", "briefing", "build", "--site-dir", str(site)], project))  # noqa: E731
-        theirs = lambda: bares.append(run_measured([sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(bare / "site")], bare))  # noqa: E731
-        for step in (ours, theirs) if pair % 2 == 0 else (theirs, ours):
+    # Builds come in rounds (ours and bare, in rotating order) compared round by round.
+    # `briefing build` keeps compiled templates (the theme's too) in Jinja's per-user
+    # temporary folder between builds, as a user's machine does. For the small corpus,
+    # where compiling is the larger share, a third build per round starts without them.
+    builds, bares, colds = [], [], []
+    command = [sys.executable, "-m", "briefing", "build", "--site-dir", str(site)]
+
+    def cold() -> None:
+        with tempfile.TemporaryDirectory(prefix="briefing-bench-tmp-") as empty:
+            colds.append(run_measured(command, project, TMPDIR=empty))
+
+    steps = [
+        lambda: builds.append(run_measured(command, project)),
+        lambda: bares.append(run_measured([sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(bare / "site")], bare)),
+    ]
+    if size <= 100:
+        steps.append(cold)
+    for turn in range(BUILD_ROUNDS[0] if size <= 100 else BUILD_ROUNDS[1]):
+        for step in steps[turn % len(steps):] + steps[: turn % len(steps)]:
             step()
     pages = sorted((site / "briefings").glob("*/index.html"), key=lambda p: p.stat().st_size)
 
@@ -191,6 +204,7 @@ def measure(size: int, events: int, work: Path) -> dict:
         "floor_bare_mkdocs_s": round(median(t for t, _ in bares), 2),
         "bare_mkdocs_peak_mb": round(max(m for _, m in bares), 1),
         "build_over_bare": round(median(b[0] / f[0] for b, f in zip(builds, bares)), 3),
+        **({"build_over_bare_no_compiled_templates": round(median(c[0] / f[0] for c, f in zip(colds, bares)), 3)} if colds else {}),
         "largest_briefing_page_bytes": pages[-1].stat().st_size,
         "site_bytes": folder_bytes(site),
         "search_index_bytes": (site / "search" / "search_index.json").stat().st_size,
@@ -224,7 +238,7 @@ def report(results: list[dict]) -> tuple[str, bool]:
         "| --- | " + " | ".join("---:" for _ in results) + " |",
     ]
     for key in results[0]:
-        lines.append(f"| {key} | " + " | ".join(str(r[key]) for r in results) + " |")
+        lines.append(f"| {key} | " + " | ".join(str(r.get(key, "")) for r in results) + " |")
     lines += ["", "| target | value | limit | met |", "| --- | ---: | ---: | --- |"]
     lines += [f"| {n} | {v} | {l} | {'yes' if ok else 'NO'} |" for n, v, l, ok in checks]
     return "\n".join(lines) + "\n", all(ok for *_, ok in checks)

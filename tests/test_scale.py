@@ -131,3 +131,88 @@ def test_early_child_without_settings_is_stopped(settings: Settings) -> None:
     assert started.take(settings) is None
     with pytest.raises(ChildProcessError):
         os.waitpid(started.pid, os.WNOHANG)
+
+
+def _compiles(env) -> list[str]:
+    compiled: list[str] = []
+    original = env.compile
+
+    def counting(source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return original(source, name, filename, raw, defer_init)
+
+    env.compile = counting
+    return compiled
+
+
+def test_compiled_templates_are_reused_only_under_the_same_options(tmp_path: Path) -> None:
+    import jinja2
+
+    from briefing.jinjacache import CompiledTemplates, fingerprint
+
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "page.html").write_text("{{ title|shout }}\n")
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+
+    def environment(**options) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(tmp_path / "templates"),
+            bytecode_cache=CompiledTemplates(str(cache)),
+            **options,
+        )
+        env.filters["shout"] = lambda v: f"{v}!"
+        return env
+
+    first = environment()
+    compiled = _compiles(first)
+    assert first.get_template("page.html").render(title="a") == "a!"
+    assert compiled == ["page.html"]
+    again = environment()
+    compiled = _compiles(again)
+    assert again.get_template("page.html").render(title="b") == "b!"
+    assert compiled == []  # loaded from the cache
+
+    # Other options compile to other code: never served from the same entry.
+    trimmed = environment(trim_blocks=True)
+    assert fingerprint(trimmed) != fingerprint(again)
+    compiled = _compiles(trimmed)
+    trimmed.get_template("page.html")
+    assert compiled == ["page.html"]
+    contextual = environment()
+    contextual.filters["shout"] = jinja2.pass_context(lambda ctx, v: f"{v}!")
+    assert fingerprint(contextual) != fingerprint(again)
+
+    # An edited template is compiled again.
+    (tmp_path / "templates" / "page.html").write_text("{{ title }}?\n")
+    edited = environment()
+    compiled = _compiles(edited)
+    assert edited.get_template("page.html").render(title="c") == "c?"
+    assert compiled == ["page.html"]
+
+
+def test_theme_templates_get_the_cache() -> None:
+    import jinja2
+
+    from briefing.jinjacache import CompiledTemplates
+    from briefing.site.plugin import BriefingPlugin
+
+    plugin = BriefingPlugin()
+    env = jinja2.Environment()
+    assert isinstance(plugin.on_env(env, config=None, files=None).bytecode_cache, CompiledTemplates)
+    theirs = jinja2.FileSystemBytecodeCache()
+    env = jinja2.Environment(bytecode_cache=theirs)
+    assert plugin.on_env(env, config=None, files=None).bytecode_cache is theirs  # someone else's: kept
+
+
+def test_early_child_forked_at_entry_is_handed_over(settings: Settings) -> None:
+    from briefing import early
+
+    validate_module._PARSE_CACHE.clear()
+    expected = generate(settings)
+    early.begin()  # what `briefing build` does before importing the command line
+    started = early.start()
+    assert started is not None
+    started.give(settings)
+    taken = started.take(settings)
+    assert taken is not None and taken.pages == expected.pages

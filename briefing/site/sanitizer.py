@@ -12,12 +12,11 @@ so neither side ever waits for the other to read. Where forking is not safe
 from __future__ import annotations
 
 import os
-import pickle
 import struct
 import tempfile
 from typing import Any, BinaryIO
 
-from briefing.parallel import can_fork
+from briefing.parallel import can_fork, widen_pipe
 from briefing.site.output import sanitize
 
 _LENGTH = struct.Struct("<Q")
@@ -39,6 +38,9 @@ class Sanitizer:
         data = html.encode("utf-8")
         try:
             self.pipe.write(_LENGTH.pack(len(data)) + data)
+            # Now, not when a buffer fills: the worker is idle and takes it at once.
+            # A buffered megabyte would block until the worker had sanitised it.
+            self.pipe.flush()
         except OSError:  # the worker is gone: finish() sanitises the queued pages here
             self.pipe = None
             return sanitize(html)
@@ -68,24 +70,24 @@ class Sanitizer:
             return
         results = tempfile.TemporaryFile()
         read_fd, write_fd = os.pipe()
+        widen_pipe(write_fd)  # writing a large page never waits for the worker
         pid = os.fork()
         if pid == 0:  # the worker: sanitise until the pipe closes, then write the results
             code = 0
             try:
                 os.close(write_fd)
-                done = []
                 with os.fdopen(read_fd, "rb") as pipe:
                     while header := pipe.read(_LENGTH.size):
                         (size,) = _LENGTH.unpack(header)
-                        done.append(sanitize(pipe.read(size).decode("utf-8")))
-                pickle.dump(done, results, protocol=pickle.HIGHEST_PROTOCOL)
+                        clean = sanitize(pipe.read(size).decode("utf-8")).encode("utf-8")
+                        results.write(_LENGTH.pack(len(clean)) + clean)  # page by page: little left at the end
                 results.flush()
             except BaseException:  # noqa: BLE001 - the parent sanitises instead
                 code = 1
             os._exit(code)
         os.close(read_fd)
         self.pid, self.results = pid, results
-        self.pipe = os.fdopen(write_fd, "wb", buffering=1 << 20)
+        self.pipe = os.fdopen(write_fd, "wb")
 
     def _collect(self) -> list[str] | None:
         assert self.results is not None
@@ -101,4 +103,8 @@ class Sanitizer:
             if os.waitstatus_to_exitcode(status) != 0:
                 return None
             self.results.seek(0)
-            return pickle.load(self.results)
+            pages = []
+            while header := self.results.read(_LENGTH.size):
+                (size,) = _LENGTH.unpack(header)
+                pages.append(self.results.read(size).decode("utf-8"))
+            return pages
