@@ -47,7 +47,7 @@ OUT = ROOT / "bench-results"
 #: Rounds of (CSafeLoader floor, load + validate, render), interleaved.
 ROUNDS = 11
 #: Rounds of (our build, bare MkDocs build), interleaved, for the small and large corpus.
-BUILD_ROUNDS = (11, 4)
+BUILD_ROUNDS = (11, 6)
 
 
 def timed(fn) -> float:
