@@ -17,7 +17,6 @@ from briefing.diagnostics import Diagnostics
 if TYPE_CHECKING:  # the stages are imported where they run: `briefing build` may
     # take the whole result from a child (briefing.early) and never need them.
     from briefing.profile import Profile
-    from briefing.render.text import LinkProblem
     from briefing.validate import Project
 
 
@@ -60,7 +59,6 @@ def generate(settings: Settings) -> Generation:
     """Validate, filter to the build profile, and render the Markdown tree."""
     from briefing.profile import apply
     from briefing.render import TemplateProblem, render_pages
-    from briefing.validate import format_path
 
     result = validate(settings)
     if result.diagnostics.errors or result.project is None:
@@ -68,25 +66,8 @@ def generate(settings: Settings) -> Generation:
     profile = profile_of(settings)
     visible = apply(result.project, profile)
     diagnostics = result.diagnostics
-
-    def report(owner: tuple[str, str], path: tuple, problem: LinkProblem) -> None:
-        kind, owner_id = owner
-        if kind == "briefing":
-            document = visible.briefing_files[owner_id]
-        else:
-            document, index = visible.actor_files[owner_id]
-            path = (index, *path)
-        mark = document.mark(path)
-        line = mark.line + problem.line + (1 if mark.block else 0)
-        column = 1 if (mark.block or problem.line) else mark.column
-        diagnostics.warning(
-            document.path, line, column,
-            f"{format_path(path)}: link to '{problem.url}' is not allowed (only http, https, "
-            "mailto and relative links); it is shown as text",
-        )
-
     try:
-        pages = render_pages(visible, profile, settings.templates_dir, report, directory_urls=settings.directory_urls)
+        pages = render_pages(visible, profile, settings.templates_dir, directory_urls=settings.directory_urls)
     except TemplateProblem as problem:
         diagnostics.error(problem.path, problem.line, 1, problem.message)
         return Generation(diagnostics, visible)

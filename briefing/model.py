@@ -27,6 +27,7 @@ from pydantic import (
 
 from briefing.dates import EXAMPLES, EdtfDate, EdtfError, parse_date
 from briefing.markings import Marking
+from briefing.urls import ALLOWED_SCHEMES
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _ID = re.compile(ID_PATTERN)
@@ -36,9 +37,9 @@ MAX_ID_LENGTH = 80
 def _check_id(value: str) -> str:
     if len(value) > MAX_ID_LENGTH:
         raise ValueError(f"id '{value[:20]}...' is longer than {MAX_ID_LENGTH} characters")
-    if not _ID.match(value):
+    if not _ID.fullmatch(value):  # match() would accept a trailing newline ("$")
         suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
-        hint = f" (e.g. '{suggestion}')" if suggestion and _ID.match(suggestion) else ""
+        hint = f" (e.g. '{suggestion}')" if suggestion and _ID.fullmatch(suggestion) else ""
         raise ValueError(
             f"'{value}' is not a valid id: use lower-case a-z, digits and single hyphens{hint}"
         )
@@ -67,7 +68,7 @@ def _check_date(value: Any) -> EdtfDate:
 
 def _check_url(value: str) -> str:
     scheme = value.split(":", 1)[0].lower() if ":" in value else ""
-    if scheme not in ("http", "https", "mailto") or any(c.isspace() for c in value):
+    if scheme not in ALLOWED_SCHEMES or any(c.isspace() for c in value):
         raise ValueError(f"'{value}' is not an http, https or mailto URL")
     return value
 

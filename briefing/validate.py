@@ -19,6 +19,7 @@ import pydantic
 from pydantic import BaseModel
 
 from briefing.diagnostics import Diagnostics, did_you_mean
+from briefing.fieldcheck import check_markdown_fields
 from briefing.gcpause import gc_paused
 from briefing.load import MAX_FILE_BYTES, Document, Mark, load_bytes
 from briefing.model import Actor, Briefing, Id, Text
@@ -235,6 +236,7 @@ def load_project(content_dir: Path, vocabularies_file: Path) -> tuple[Project, D
     project.briefings = dict(sorted(project.briefings.items()))
     project.actors = dict(sorted(project.actors.items()))
     _check_references(project, diagnostics)
+    check_markdown_fields(project, diagnostics)
     return project, diagnostics
 
 

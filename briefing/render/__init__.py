@@ -17,12 +17,13 @@ from functools import lru_cache
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 import jinja2
 import pycountry
 from markupsafe import Markup
 
+from briefing import bidi
 from briefing.dates import MONTHS, EdtfDate
 from briefing.diagnostics import did_you_mean
 from briefing.gcpause import gc_paused
@@ -33,7 +34,7 @@ from briefing.profile import Profile, effective_marking
 from briefing.render import context as ctx
 from briefing.render.knowledge import Appearance, Knowledge, build_knowledge
 from briefing.render.timeline import build_timeline
-from briefing.render.text import LinkProblem, attribute, markdown, plain
+from briefing.render.text import attribute, markdown, plain
 from briefing.validate import Project, display_path
 
 RELIABILITY = {
@@ -107,10 +108,6 @@ def _explain(exc: BaseException) -> str:
     return f"template failed: {type(exc).__name__}: {text}"
 
 
-#: Called with (("briefing" or "actor", id), path in its file, problem) for an inert link.
-LinkReporter = Callable[[tuple[str, str], tuple, LinkProblem], None]
-
-
 @lru_cache(maxsize=None)
 def country_name(code: str) -> str:
     country = pycountry.countries.get(alpha_2=code)
@@ -179,7 +176,8 @@ def _front_matter(value: object) -> Markup:
     (in ``<title>`` too), so it is HTML-escaped here, then quoted as JSON (valid YAML)."""
     import json
 
-    text = " ".join(str(value).split())
+    # Explicit bidi controls are removed: <title>, navigation and search have no <bdi>.
+    text = " ".join(bidi.strip(str(value)).split())
     return Markup(json.dumps(attribute(text).replace("'", "&#39;"), ensure_ascii=False))
 
 
@@ -198,7 +196,6 @@ def render_pages(
     project: Project,
     profile: Profile,
     templates_dir: Path,
-    report: LinkReporter | None = None,
     *,
     directory_urls: bool = True,
 ) -> dict[str, str]:
@@ -209,7 +206,7 @@ def render_pages(
     Markdown links.
     """
     with _template_problems(templates_dir):
-        renderer = _Renderer(project, profile, _environment(templates_dir), templates_dir, report, directory_urls)
+        renderer = _Renderer(project, profile, _environment(templates_dir), templates_dir, directory_urls)
         return renderer.render_all()
 
 
@@ -243,7 +240,6 @@ class _Renderer:
     profile: Profile
     env: jinja2.Environment
     templates_dir: Path
-    report: LinkReporter | None
     directory_urls: bool = True
 
     def __post_init__(self) -> None:
@@ -270,23 +266,13 @@ class _Renderer:
             + [("index", name) for name in _INDEX_PAGES]
         )
 
-        def collect_problems() -> Callable[[], list]:
-            # In the child, link problems are collected and reported by the parent.
-            problems: list = []
-            self.report = lambda owner, path, problem: problems.append((owner, path, problem))
-            return lambda: problems
-
         # The child takes the pages built from event lines (actors, chronology), which
         # share one cache, and a fifth of the briefings, which about balances the two.
         def in_child(index: int, task: tuple[str, str]) -> bool:
             return task[0] == "actor" or task[1] == "chronology" or (task[0] == "briefing" and index % 5 == 0)
 
-        rendered, problems = fork_map(
-            self.render_task, tasks, min_items=PARALLEL_MIN_PAGES, child_init=collect_problems, in_child=in_child
-        )
-        if problems and self.report is not None:
-            for owner, path, problem in problems:
-                self.report(owner, path, problem)
+        # Problems in Markdown fields are found by validation (briefing.fieldcheck), not here.
+        rendered, _ = fork_map(self.render_task, tasks, min_items=PARALLEL_MIN_PAGES, in_child=in_child)
         pages = dict(rendered)
         return {path: pages[path] for path in sorted(pages)}
 
@@ -558,11 +544,7 @@ class _Renderer:
         )
 
     def markdown(self, owner: tuple[str, str], path: tuple, value: str) -> Markup:
-        def report(problem: LinkProblem) -> None:
-            if self.report is not None:
-                self.report(owner, path, problem)
-
-        return Markup(markdown(value, report))
+        return Markup(markdown(value))
 
     def tag_link(self, tag: str, base: str) -> ctx.Link:
         return ctx.Link(tag, Markup(f"{base}tags/index.md#tag-{tag}"))

@@ -11,11 +11,13 @@ from pathlib import Path
 
 import nh3
 
+from briefing.urls import ALLOWED_SCHEMES
+
 # Tags that Python-Markdown, Material and our templates produce. Nothing else survives.
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt",
     "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd",
-    "li", "mark", "ol", "p", "pre", "small", "span", "strong", "sub", "summary", "sup",
+    "bdi", "li", "mark", "ol", "p", "pre", "small", "span", "strong", "sub", "summary", "sup",
     "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "ul",
 }
 _GENERIC = {"class", "id", "lang", "dir", "title", "role"}
@@ -49,7 +51,7 @@ def sanitize(html: str) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
+        url_schemes=set(ALLOWED_SCHEMES),
         filter_style_properties=ALLOWED_STYLE_PROPERTIES,
         link_rel=None,
         strip_comments=True,

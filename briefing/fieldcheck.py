@@ -1,0 +1,63 @@
+"""Validation of Markdown fields: the problems the renderer would meet, found by ``check``.
+
+The escaper (:mod:`briefing.markdown_field`) decides what a field may do; this
+module runs it over every Markdown field during validation and turns what it
+reports into diagnostics with file and line. So ``briefing check`` reports
+exactly what ``briefing build`` would, for every briefing (whatever the build
+profile shows), and the renderer never needs to report anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from briefing.diagnostics import Diagnostics
+from briefing.markdown_field import FieldProblem, problems
+
+if TYPE_CHECKING:
+    from briefing.load import Document
+    from briefing.model import Actor, Briefing
+    from briefing.validate import Project
+
+
+def briefing_fields(briefing: Briefing) -> Iterator[tuple[tuple, str]]:
+    """(path, text) of every Markdown field of a briefing."""
+    yield ("summary",), briefing.summary
+    for i, event in enumerate(briefing.events):
+        if event.description:
+            yield ("events", i, "description"), event.description
+    for i, source in enumerate(briefing.sources):
+        if source.description:
+            yield ("sources", i, "description"), source.description
+
+
+def actor_fields(actor: Actor) -> Iterator[tuple[tuple, str]]:
+    """(path, text) of every Markdown field of an actor."""
+    if actor.description:
+        yield ("description",), actor.description
+
+
+def check_markdown_fields(project: Project, diagnostics: Diagnostics) -> None:
+    for briefing_id, briefing in project.briefings.items():
+        document = project.briefing_files[briefing_id]
+        for path, text in briefing_fields(briefing):
+            _report(document, path, problems(text), diagnostics)
+    for actor_id, actor in project.actors.items():
+        document, index = project.actor_files[actor_id]
+        for path, text in actor_fields(actor):
+            _report(document, (index, *path), problems(text), diagnostics)
+
+
+def _report(document: Document, path: tuple, found: list[FieldProblem], diagnostics: Diagnostics) -> None:
+    if not found:
+        return
+    from briefing.validate import format_path  # validate imports this module
+
+    mark = document.mark(path)
+    for problem in found:
+        # A block scalar (| or >) starts on the line after its key; lines map one to one.
+        line = mark.line + problem.line + (1 if mark.block else 0)
+        column = 1 if (mark.block or problem.line) else mark.column
+        report = diagnostics.warning if problem.kind == "link" else diagnostics.error
+        report(document.path, line, column, f"{format_path(path)}: {problem.message}")
