@@ -15,13 +15,13 @@ The loader is deliberately stricter than ``yaml.safe_load``:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from briefing.diagnostics import Diagnostics
+from briefing.yamlnesting import TooDeep, check_nesting
 
 try:  # libyaml is about ten times faster than the pure-Python parser.
     _BaseLoader: type = yaml.CSafeLoader
@@ -48,10 +48,6 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 # The plain scalars YAML 1.1 reads as null (an empty value included).
 _NULL_PLAIN = frozenset(("", "~", "null", "Null", "NULL"))
-_FLOW_BRACKETS = re.compile(r"[\[\]{}]")
-# A line starting with more than MAX_BLOCK_INDENT characters of indentation and
-# block indicators ("- - - - x" nests one level per two characters).
-_DEEP_BLOCK_LEAD = re.compile(r"^(?:[ \t]|[-?:](?=[ \t])){%d}" % (MAX_BLOCK_INDENT + 1), re.MULTILINE)
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -209,20 +205,13 @@ def _decode(raw: bytes, display: str, diagnostics: Diagnostics) -> str | None:
 def _nesting_ok(text: str, display: str, diagnostics: Diagnostics) -> bool:
     """Refuse pathologically deep nesting before libyaml sees it (it would crash).
 
-    The scan over-estimates (brackets inside quoted strings count too), which
-    only matters for files far deeper than any real content.
+    Only real structure counts (see :mod:`briefing.yamlnesting`): brackets in
+    quoted or block scalars are text.
     """
-    depth = 0
-    for match in _FLOW_BRACKETS.finditer(text):
-        if match.group() in "[{":
-            depth += 1
-            if depth > MAX_FLOW_DEPTH:
-                return _too_deep(text, match.start(), display, diagnostics)
-        elif depth:
-            depth -= 1
-    match = _DEEP_BLOCK_LEAD.search(text)
-    if match:
-        return _too_deep(text, match.start(), display, diagnostics)
+    try:
+        check_nesting(text, MAX_FLOW_DEPTH, MAX_BLOCK_INDENT)
+    except TooDeep as deep:
+        return _too_deep(text, deep.offset, display, diagnostics)
     return True
 
 

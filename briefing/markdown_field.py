@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from briefing.bidi import balance
 from briefing.urls import is_external, url_is_allowed
