@@ -76,8 +76,8 @@ _URL = str.maketrans(
 # Characters a backslash escapes in Markdown: the pair shows the character itself.
 _PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
-# Tokens of the inline scan (each a single, fixed-length or possessive-by-construction match).
-_INLINE_TOKEN = re.compile(r"\\[!-/:-@\[-`{-~]|`+|[\[\]]")
+# Where an inline token may start: a backslash, a backtick or a bracket (see _token).
+_CANDIDATE = re.compile(r"[\\`\[\]]")
 _BACKTICKS = re.compile(r"`+")
 _BLANK = re.compile(r"[ \t]*")
 # Line starts: indentation, then list markers, each followed by a space or the end of the line.
@@ -178,7 +178,11 @@ class _Paragraph:
                 self.report(FieldProblem(self.first_line + line, "nesting", str(depth)))
             marks.extend(markers)  # the line is text: no list opens at all
         # An ATX heading (also inside a list item), or a setext underline: shown as text.
-        if position < end and (text[position] == "#" or _UNDERLINE.match(text, position, end)):
+        # ("-" alone reads as a list marker, but under a paragraph line it is an underline.)
+        if _UNDERLINE.match(text, indent_end, end):
+            if not (marks and marks[-1] >= indent_end):  # not marked already as a list marker
+                marks.append(indent_end)
+        elif position < end and (text[position] == "#" or _UNDERLINE.match(text, position, end)):
             marks.append(position)
 
     # -- inline structure --------------------------------------------------------------------
@@ -201,12 +205,12 @@ class _Paragraph:
         seen: dict[int, int] = {}  # run length -> index of the first candidate closer
         opened: list[int] = []
         position = 0
-        while (token := _INLINE_TOKEN.search(text, position)) is not None:
-            start, end = token.span()
-            char = text[start]
+        while (token := _CANDIDATE.search(text, position)) is not None:
+            start, end, char = _token(text, token.start(), len(text))
             position = end
             if char == "\\":
-                self.escapes.add(start)
+                if end - start == 2:
+                    self.escapes.add(start)
             elif char == "`":
                 length = end - start
                 candidates = runs.get(length, [])
@@ -228,12 +232,11 @@ class _Paragraph:
         text = self.text
         position = start
         while position < end:
-            token = _INLINE_TOKEN.search(text, position, end)
+            token = _CANDIDATE.search(text, position, end)
             if token is None:
                 break
-            at = token.start()
-            char = text[at]
-            if char == "\\":
+            at, token_end, char = _token(text, token.start(), end)
+            if char == "\\" and token_end - at == 2:
                 self._prose(position, at, out)
                 out.append(f"&#{ord(text[at + 1])};")
                 position = at + 2
@@ -241,8 +244,8 @@ class _Paragraph:
                 self._prose(position, at, out)
                 span = self.code_spans.get(at)
                 if span is None or span[2] > end:
-                    out.append("&#96;" * (token.end() - at))
-                    position = token.end()
+                    out.append("&#96;" * (token_end - at))
+                    position = token_end
                 else:
                     out.append(_code(text[span[0]:span[1]]))
                     position = span[2]
@@ -391,6 +394,19 @@ class _Paragraph:
             if index < len(positions) and (best < 0 or positions[index] < best):
                 best = positions[index]
         return best
+
+
+def _token(text: str, at: int, end: int) -> tuple[int, int, str]:
+    """(start, end, first character) of the token at ``at``: an escape pair, a backtick run, a bracket.
+
+    A backslash not followed by ASCII punctuation is a one-character token (text).
+    """
+    char = text[at]
+    if char == "`":
+        return at, _BACKTICKS.match(text, at, end).end(), char  # type: ignore[union-attr]
+    if char == "\\" and at + 1 < end and text[at + 1] in _PUNCTUATION:
+        return at, at + 2, char
+    return at, at + 1, char
 
 
 def _skip_space(text: str, start: int) -> int:
