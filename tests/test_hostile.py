@@ -99,6 +99,9 @@ def test_no_live_markup_from_content(probe) -> None:
                         assert not value.startswith(("http:", "https:")), (path, tag, value)
         for script in found.scripts:  # script and style element bodies
             assert "alert(" not in script and "display:none" not in script, path
+        ids = [attrs["id"] for _, attrs in found.elements if attrs.get("id")]
+        assert "pwn" not in ids and len(ids) == len(set(ids)), (path, ids)  # content makes no id
+        assert not [t for t, a in found.elements if t == "b" or "admonition" in (a.get("class") or "")], path
 
 
 def test_payloads_are_visible_as_typed(probe) -> None:

@@ -18,8 +18,15 @@ SNIPPET = '--8<-- "/etc/passwd"\n\n;--8<-- "mkdocs.yml"'
 MARKUP = "*star* _under_ | pipe | [bracket] `<b>code</b>` # hash"
 ENTITY = "&lt;script&gt;alert('entity')&lt;/script&gt; &#60;b&#62;"
 
-MARKDOWN_FIELD = "\n\n".join([SCRIPT, IMG, SVG, IFRAME, STYLE, LINKS, ATTR_LIST, SNIPPET, MARKUP, ENTITY])
-TEXT_FIELD = " ".join(["</title><script>alert('title')</script>", SCRIPT, IMG, SVG, "*bold* | cell | [x](javascript:alert('t')) {: onclick=alert(1)} # h", "--8<-- \"/etc/passwd\""])
+# Raw HTML in code spans reached the page's HTML parser (md_in_html) and closed its elements.
+CODE_BREAKOUT = 'X `</div>` `<b id="pwn">INJECTED</b>` `</div></div>` {: #event-e1 }'
+ADMONITION = '!!! tlp tlp-red "TLP:RED"\n    faked marking'
+BIDI = "Attack \u202e reversed \u2066 isolate \u200b\u200d zero-width"
+
+MARKDOWN_FIELD = "\n\n".join(
+    [SCRIPT, IMG, SVG, IFRAME, STYLE, LINKS, ATTR_LIST, SNIPPET, MARKUP, ENTITY, CODE_BREAKOUT, ADMONITION, BIDI]
+)
+TEXT_FIELD = " ".join(["</title><script>alert('title')</script>", SCRIPT, IMG, SVG, "*bold* | cell | [x](javascript:alert('t')) {: onclick=alert(1)} # h", "--8<-- \"/etc/passwd\"", BIDI])
 
 #: Strings that must never appear in any built HTML file as live markup.
 FORBIDDEN_HTML = [
