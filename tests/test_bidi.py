@@ -96,8 +96,8 @@ class _Isolation(HTMLParser):
     """Checks a page: text outside <bdi> in event lines, headings, table cells and meta lines
     has no directional character; every <bdi> and every block is balanced."""
 
-    BLOCKS = {"p", "li", "td", "th", "h1", "h2", "h3", "h4", "div", "dd", "dt", "title", "a", "span", "time"}
-    STRICT = {"h1", "h3", "td", "time"}  # lines built by templates from several fields
+    BLOCKS = frozenset({"p", "li", "td", "th", "h1", "h2", "h3", "h4", "div", "dd", "dt", "title", "a", "span", "time"})
+    STRICT = frozenset({"h1", "h3", "td", "time"})  # lines built by templates from several fields
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
