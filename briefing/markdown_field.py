@@ -27,6 +27,7 @@ build`` report exactly the same problems.
 
 from __future__ import annotations
 
+import html
 import re
 from bisect import bisect_left
 from collections.abc import Callable
@@ -37,6 +38,10 @@ from briefing.urls import is_external, url_is_allowed
 
 #: Deepest list nesting allowed in a Markdown field (real content needs two or three).
 MAX_LIST_DEPTH = 10
+#: Python-Markdown rebuilds a paragraph for each inline match (entity, tag, emphasis), so a
+#: paragraph costs about matches x length. Above this a paragraph is given to it as finished
+#: HTML (prose, code spans and links; emphasis shows as typed): some tens of milliseconds.
+MARKDOWN_BUDGET = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -115,18 +120,36 @@ class _Field:
                 paragraph.append(line)
                 continue
             if paragraph:
-                out.append(_Paragraph("\n".join(paragraph), first_line, self.report).render())
+                out.append(self._paragraph("\n".join(paragraph), first_line))
                 paragraph = []
             out.append(line)
         if paragraph:
-            out.append(_Paragraph("\n".join(paragraph), first_line, self.report).render())
+            out.append(self._paragraph("\n".join(paragraph), first_line))
         return "\n".join(out).strip()
+
+    def _paragraph(self, text: str, first_line: int) -> str:
+        rendered = _Paragraph(text, first_line, self.report).render()
+        if _markdown_cost(rendered) <= MARKDOWN_BUDGET:
+            return rendered
+        # Python-Markdown would take quadratic time: give it finished HTML, which it keeps as is.
+        return _Paragraph(text, first_line, None, html=True).render()
+
+
+def _markdown_cost(rendered: str) -> int:
+    """What Python-Markdown's inline pass costs, roughly: every inline match rebuilds the paragraph."""
+    matches = sum(rendered.count(c) for c in "&<*_[`\\")
+    return matches * len(rendered)
 
 
 class _Paragraph:
-    """One run of non-blank lines: code spans and links do not cross a blank line."""
+    """One run of non-blank lines: code spans and links do not cross a blank line.
 
-    def __init__(self, text: str, first_line: int, report: Report | None) -> None:
+    Rendered as safe Markdown, or (``html``) as one finished ``<p>`` element: prose, code
+    spans and links only, for paragraphs too heavy for Python-Markdown (see MARKDOWN_BUDGET).
+    """
+
+    def __init__(self, text: str, first_line: int, report: Report | None, html: bool = False) -> None:
+        self.html = html
         self.text = text
         self.first_line = first_line
         self.report = report
@@ -196,6 +219,8 @@ class _Paragraph:
         self.starts = sorted(self.code_spans)
         out: list[str] = []
         self._emit(0, len(text), out, links=True)
+        if self.html:
+            return "<p>" + "".join(out) + "</p>"
         return "".join(out)
 
     def _find_tokens(self, text: str) -> None:
@@ -238,16 +263,17 @@ class _Paragraph:
             at, token_end, char = _token(text, token.start(), end)
             if char == "\\" and token_end - at == 2:
                 self._prose(position, at, out)
-                out.append(f"&#{ord(text[at + 1])};")
+                escaped = text[at + 1]
+                out.append(html.escape(escaped, quote=False) if self.html else f"&#{ord(escaped)};")
                 position = at + 2
             elif char == "`":
                 self._prose(position, at, out)
                 span = self.code_spans.get(at)
                 if span is None or span[2] > end:
-                    out.append("&#96;" * (token_end - at))
+                    out.append(("`" if self.html else "&#96;") * (token_end - at))
                     position = token_end
                 else:
-                    out.append(_code(text[span[0]:span[1]]))
+                    out.append(_code(text[span[0]:span[1]], self.html))
                     position = span[2]
             elif char == "[" and links and at in self.closers:
                 link = self._link(at, self.closers[at])
@@ -265,6 +291,9 @@ class _Paragraph:
 
     def _prose(self, start: int, end: int, out: list[str]) -> None:
         if start >= end:
+            return
+        if self.html:  # nothing but HTML reads it: no Markdown syntax to neutralise
+            out.append(html.escape(self.text[start:end], quote=False))
             return
         marks = self.marks
         index = self._mark_index = bisect_left(marks, start, self._mark_index) if marks else 0
@@ -316,6 +345,9 @@ class _Paragraph:
         label: list[str] = []
         self._emit(opener + 1, closer, label, links=False)
         label_text = "".join(label)
+        if self.html:
+            out.append(_html_link(url, title, label_text, image))
+            return end
         target = url.translate(_URL) + (f' "{title.translate(_LITERAL)}"' if title else "")
         if image and is_external(url):  # no request to another host: a link instead
             out.append(f"[{label_text or _escape(url)}]({target})")
@@ -433,6 +465,14 @@ def _match_parentheses(text: str) -> dict[int, int]:
     return pairs
 
 
+def _html_link(url: str, title: str, label: str, image: bool) -> str:
+    href = html.escape(url.translate(_URL))
+    title_attribute = f' title="{html.escape(" ".join(title.split()))}"' if title else ""
+    if image and not is_external(url):
+        return f'<img src="{href}" alt="{html.escape(html.unescape(label))}"{title_attribute}>'
+    return f'<a href="{href}"{title_attribute}>{label or html.escape(url)}</a>'
+
+
 def _escape(text: str) -> str:
     text = text.translate(_PROSE)
     if "!!" in text:  # "!!!" opens an admonition: its class would come from content
@@ -440,9 +480,10 @@ def _escape(text: str) -> str:
     return text
 
 
-def _code(content: str) -> str:
-    """A code span as HTML: content literal (Markdown and HTML syntax both escaped)."""
+def _code(content: str, finished: bool = False) -> str:
+    """A code span as HTML: content literal (Markdown and HTML syntax both escaped, or only
+    HTML's in ``finished`` HTML, which Markdown does not read)."""
     content = content.replace("\n", " ")
     if len(content) > 2 and content[0] == " " and content[-1] == " " and content.strip(" "):
         content = content[1:-1]  # one space each side is padding (CommonMark)
-    return f"<code>{content.translate(_LITERAL)}</code>"
+    return f"<code>{html.escape(content) if finished else content.translate(_LITERAL)}</code>"

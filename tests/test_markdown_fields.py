@@ -132,10 +132,26 @@ CODE_BREAKOUT = 'X `</div>` `<b id="pwn">INJECTED</b>`'
         "!!! tlp tlp-red \"TLP:RED\"\n    faked",
         "- !!! note\n- # heading in a list\n- x\n  ===",
         "[x](https://example.org/ \"<b id='t'>\")",
+        # Heavy paragraphs go to Markdown as finished HTML: the same guarantees.
+        (CODE_BREAKOUT + " [a](https://example.org/?a&b) ![i](i.png) ![e](https://example.org/e.png) ") * 3000,
+        "&" * 5000 + "`</div>`" + "<b>" * 1000 + "[j](javascript:x)",
     ],
 )
 def test_content_creates_no_element_and_no_id(field: str) -> None:
     assert structure_problems(field) == []
+
+
+def test_heavy_paragraphs_are_finished_html_with_the_same_text() -> None:
+    from briefing.markdown_field import MARKDOWN_BUDGET, _markdown_cost
+
+    heavy = "x & `</div>` [a](https://example.org/) *not emphasis* " * 2000
+    light = "x & `</div>` [a](https://example.org/) *emphasis*"
+    assert _markdown_cost(markdown(heavy)) > MARKDOWN_BUDGET or markdown(heavy).startswith("<p>")
+    assert markdown(heavy).startswith("<p>") and not markdown(light).startswith("<p>")
+    html = page_html(heavy + "\n\n" + light)
+    assert html.count("<code>&lt;/div&gt;</code>") == 2001
+    assert html.count('<a class="brief-external" href="https://example.org/">a</a>') == 2001
+    assert "<em>emphasis</em>" in html and "*not emphasis*" in html
 
 
 def test_code_span_shows_its_html_as_text() -> None:
@@ -216,6 +232,10 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "headings": lambda n: "#\n" * (n // 2),
     "html": lambda n: "<b>`</div>`" * (n // 11),
     "bidi": lambda n: "\u202e\u2068\u2069" * (n // 3),
+    "ampersands": lambda n: "&" * n,
+    "emphasis": lambda n: "a*" * (n // 2),
+    "code spans": lambda n: "`x` " * (n // 4),
+    "paragraphs just under the budget": lambda n: ("&<" * 220 + "\n\n") * (n // 442),
 }
 
 
@@ -255,3 +275,32 @@ def test_any_repeated_piece_costs_a_small_multiple_of_ordinary_text(unit: str, o
     text = (unit * (LENGTH // len(unit) + 1))[:LENGTH]
     ratio = cost(text) / ordinary_cost
     assert ratio < RATIO_LIMIT, f"{unit!r} repeated: {ratio:.0f}x the time of ordinary text"
+
+
+# The whole way to HTML: Python-Markdown too (it rebuilds a paragraph per inline match, so
+# heavy paragraphs reach it as finished HTML).
+PAGE_LENGTH = 40_000
+PAGE_CLASSES = [
+    "backticks", "ampersands", "emphasis", "code spans", "[a newline", "nested brackets", "html", "list markers",
+    "paragraphs just under the budget",
+]
+
+
+def page_cost(text: str) -> float:
+    best = float("inf")
+    for _ in range(2):
+        start = time.perf_counter()
+        page_html(text)
+        best = min(best, time.perf_counter() - start)
+    return max(best, 1e-4)
+
+
+@pytest.fixture(scope="module")
+def ordinary_page_cost() -> float:
+    return page_cost((ORDINARY * (PAGE_LENGTH // len(ORDINARY) + 1))[:PAGE_LENGTH])
+
+
+@pytest.mark.parametrize("name", PAGE_CLASSES)
+def test_pages_of_adversarial_fields_cost_a_small_multiple_of_ordinary_ones(name: str, ordinary_page_cost: float) -> None:
+    ratio = page_cost(ADVERSARIAL[name](PAGE_LENGTH)) / ordinary_page_cost
+    assert ratio < RATIO_LIMIT, f"{name}: {ratio:.0f}x the time of an ordinary field, through Markdown"
