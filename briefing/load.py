@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from briefing.diagnostics import Diagnostics
+from briefing.diagnostics import Diagnostics, FieldPath
 
 try:  # libyaml is about ten times faster than the pure-Python parser.
     _BaseLoader: type = yaml.CSafeLoader
@@ -51,10 +51,10 @@ _NULL_PLAIN = frozenset(("", "~", "null", "Null", "NULL"))
 _FLOW_BRACKETS = re.compile(r"[\[\]{}]")
 # A line starting with more than MAX_BLOCK_INDENT characters of indentation and
 # block indicators ("- - - - x" nests one level per two characters).
-_DEEP_BLOCK_LEAD = re.compile(r"^(?:[ \t]|[-?:](?=[ \t])){%d}" % (MAX_BLOCK_INDENT + 1), re.MULTILINE)
+_DEEP_BLOCK_LEAD = re.compile(rf"^(?:[ \t]|[-?:](?=[ \t])){{{MAX_BLOCK_INDENT + 1}}}", re.MULTILINE)
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):  # type: ignore[misc]
     """libyaml, with a resolver that tells only null and ``<<`` apart from text.
 
     Scalars stay the text the author typed, so PyYAML's regular expressions for
@@ -96,7 +96,7 @@ class Document:
     text: str = ""
     _root: Any = field(default=None, repr=False)
 
-    def _node(self, path: tuple) -> tuple[yaml.Node | None, yaml.Node | None]:
+    def _node(self, path: FieldPath) -> tuple[yaml.Node | None, yaml.Node | None]:
         """The value node at ``path`` (or its nearest ancestor) and the key node, if any."""
         if self._root is None:
             try:
@@ -122,7 +122,7 @@ class Document:
         """Drop the composed node tree (it is rebuilt if another mark is needed)."""
         self._root = None
 
-    def mark(self, path: tuple) -> Mark:
+    def mark(self, path: FieldPath) -> Mark:
         """The mark of the value at ``path``, or of its nearest ancestor."""
         node, _ = self._node(path)
         if node is None:
@@ -130,7 +130,7 @@ class Document:
         start = node.start_mark
         return Mark(start.line + 1, start.column + 1, getattr(node, "style", None) in ("|", ">"))
 
-    def key_mark(self, path: tuple) -> Mark:
+    def key_mark(self, path: FieldPath) -> Mark:
         """The mark of the mapping key at the end of ``path`` (for unknown fields)."""
         node, key_node = self._node(path)
         if key_node is None or not path or key_node.value != path[-1]:
@@ -220,9 +220,9 @@ def _nesting_ok(text: str, display: str, diagnostics: Diagnostics) -> bool:
                 return _too_deep(text, match.start(), display, diagnostics)
         elif depth:
             depth -= 1
-    match = _DEEP_BLOCK_LEAD.search(text)
-    if match:
-        return _too_deep(text, match.start(), display, diagnostics)
+    lead = _DEEP_BLOCK_LEAD.search(text)
+    if lead:
+        return _too_deep(text, lead.start(), display, diagnostics)
     return True
 
 
@@ -270,7 +270,7 @@ class _Converter:
             if tag not in _CORE_TAGS and tag != _MERGE_TAG:  # "<<" is a merge only as a key
                 self.error(node, _tag_message(tag))
                 return None
-            if tag == _NULL_TAG and not node.style:
+            if tag == _NULL_TAG and not node.style:  # type: ignore[attr-defined]
                 return None
             return node.value
         if kind is yaml.SequenceNode:
@@ -280,7 +280,7 @@ class _Converter:
             return [convert(item) for item in node.value]
         if node.tag != _MAP_TAG:
             self.error(node, _tag_message(node.tag))
-        return self._mapping(node)
+        return self._mapping(node)  # type: ignore[arg-type]  # the one kind left
 
     def _mapping(self, node: yaml.MappingNode) -> dict[str, Any]:
         result: dict[str, Any] = {}
