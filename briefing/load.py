@@ -161,8 +161,7 @@ def load_bytes(raw: bytes, display: str, diagnostics: Diagnostics) -> Document |
         diagnostics.error(display, line, column, f"invalid YAML: {problem}")
         return None
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        line, column = position(text, exc.position)
         character = exc.character if isinstance(exc.character, str) else chr(exc.character)
         diagnostics.error(
             display, line, column,
@@ -186,12 +185,18 @@ def load_bytes(raw: bytes, display: str, diagnostics: Diagnostics) -> Document |
     return document
 
 
+def position(text: str | bytes, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of ``offset`` in ``text`` (the one place that counts them)."""
+    if isinstance(text, bytes):  # undecodable input: count in bytes
+        return text.count(b"\n", 0, offset) + 1, offset - text.rfind(b"\n", 0, offset)
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+
+
 def _decode(raw: bytes, display: str, diagnostics: Diagnostics) -> str | None:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, column = position(raw, exc.start)
         diagnostics.error(
             display, line, column,
             f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
@@ -199,8 +204,7 @@ def _decode(raw: bytes, display: str, diagnostics: Diagnostics) -> str | None:
         return None
     nul = text.find("\x00")
     if nul >= 0:
-        line = text.count("\n", 0, nul) + 1
-        column = nul - (text.rfind("\n", 0, nul) + 1) + 1
+        line, column = position(text, nul)
         diagnostics.error(display, line, column, "file contains a NUL byte; it is not a text file")
         return None
     return text.removeprefix("\ufeff")
@@ -227,8 +231,7 @@ def _nesting_ok(text: str, display: str, diagnostics: Diagnostics) -> bool:
 
 
 def _too_deep(text: str, offset: int, display: str, diagnostics: Diagnostics) -> bool:
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    line, column = position(text, offset)
     diagnostics.error(
         display, line, column,
         "nesting is too deep (content needs only a few levels of lists and mappings)",
