@@ -80,10 +80,15 @@ def model_section(model: type[BaseModel]) -> Section | None:
     return None
 
 
-def command_section(name: str) -> Section | None:
-    """The section of configuration.md whose heading is `` `briefing <name>` ``."""
+def _name(path: str) -> str:
+    """'new briefing' -> 'briefing new briefing'; '' -> 'briefing'."""
+    return f"briefing {path}".strip()
+
+
+def command_section(path: str) -> Section | None:
+    """The section of configuration.md whose heading is `` `briefing <path>` ``."""
     for section in sections(CONFIGURATION):
-        if section.heading.strip("`") == f"briefing {name}".strip():
+        if section.heading.strip("`") == _name(path):
             return section
     return None
 
@@ -125,7 +130,7 @@ def commands(group: click.Group = main, prefix: str = "") -> Iterator[tuple[str,
             yield from commands(command, path + " ")
 
 
-COMMANDS = list(commands())
+COMMANDS = [("", main), *commands()]  # "" is `briefing` itself (--version)
 PARAMETERS = [
     (path, param)
     for path, command in COMMANDS
@@ -139,7 +144,7 @@ def _id(item: Any) -> str:
     if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], type):
         return f"{item[0].__name__}.{item[1]}"
     if isinstance(item, tuple) and isinstance(item[1], click.Parameter):
-        return f"{item[0]}:{item[1].name}"
+        return f"{item[0] or 'briefing'}:{item[1].name}"
     return str(item[0]) if isinstance(item, tuple) else str(item)
 
 
@@ -207,10 +212,10 @@ def test_no_documented_field_is_stale(model: type[BaseModel]) -> None:
 # -- commands and their options ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[p for p, _ in COMMANDS])
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[p or "briefing" for p, _ in COMMANDS])
 def test_command_is_documented(path: str, command: click.Command) -> None:
     assert command_section(path) is not None, (
-        f"the command 'briefing {path}' is not documented: add a heading '### `briefing {path}`' "
+        f"the command '{_name(path)}' is not documented: add a heading '### `{_name(path)}`' "
         "to docs/configuration.md, with what it does and a table of its options"
     )
 
@@ -218,7 +223,7 @@ def test_command_is_documented(path: str, command: click.Command) -> None:
 @pytest.mark.parametrize(("path", "param"), PARAMETERS, ids=[_id(p) for p in PARAMETERS])
 def test_command_option_is_documented(path: str, param: click.Parameter) -> None:
     section = command_section(path)
-    assert section is not None, f"no section '### `briefing {path}`' in docs/configuration.md"
+    assert section is not None, f"no section '### `{_name(path)}`' in docs/configuration.md"
     if isinstance(param, click.Argument):
         names = [param.human_readable_name]
     else:
@@ -227,7 +232,7 @@ def test_command_option_is_documented(path: str, param: click.Parameter) -> None
     row = next((section.rows[n] for n in names if n in section.rows), None)
     where = f"the table under '{section.heading}' in docs/configuration.md"
     assert row is not None, (
-        f"'{' / '.join(names)}' of 'briefing {path}' is not documented: add a row "
+        f"'{' / '.join(names)}' of '{_name(path)}' is not documented: add a row "
         f"'| {', '.join(f'`{n}`' for n in names)} | default | meaning |' to {where}"
     )
     missing = [n for n in names if n not in section.rows]
@@ -235,12 +240,12 @@ def test_command_option_is_documented(path: str, param: click.Parameter) -> None
     default = param.default  # click's "no default" is a sentinel object, not None
     if isinstance(default, (str, int, float)) and not isinstance(default, bool) and not param.required:
         assert f"`{_shown(default)}`" in row[1], (
-            f"'{names[-1]}' of 'briefing {path}' defaults to {_shown(default)!r}: "
+            f"'{names[-1]}' of '{_name(path)}' defaults to {_shown(default)!r}: "
             f"write `{_shown(default)}` in its default column in {where}"
         )
 
 
-@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[p for p, _ in COMMANDS])
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[p or "briefing" for p, _ in COMMANDS])
 def test_no_documented_option_is_stale(path: str, command: click.Command) -> None:
     section = command_section(path)
     assert section is not None
@@ -253,7 +258,7 @@ def test_no_documented_option_is_stale(path: str, command: click.Command) -> Non
             known.update(param.opts + param.secondary_opts)
     stale = sorted(set(section.rows) - known)
     assert not stale, (
-        f"docs/configuration.md documents {stale} under '{section.heading}', but 'briefing {path}' "
+        f"docs/configuration.md documents {stale} under '{section.heading}', but '{_name(path)}' "
         "(briefing/cli.py) has no such option: remove or rename the rows"
     )
 
