@@ -10,6 +10,8 @@ says which row to add where.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 import typing
 from collections.abc import Iterator
@@ -23,6 +25,7 @@ import pytest
 from conftest import ROOT
 from pydantic import BaseModel
 
+import briefing
 from briefing.cli import main
 from briefing.config import BriefingConfig
 from briefing.model import Actor, Briefing, Vocabularies
@@ -33,6 +36,7 @@ CONFIGURATION = DOCS / "configuration.md"
 DEVELOPMENT = DOCS / "development.md"
 
 ROOT_MODELS = (Briefing, Actor, Vocabularies)
+"""The content files' models; every other model found in the package is walked too."""
 
 
 # -- reading the docs --------------------------------------------------------------------------
@@ -103,10 +107,25 @@ def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
         yield from _models_in(arg)
 
 
+def _package_models() -> list[type[BaseModel]]:
+    """Every public pydantic model defined anywhere in the ``briefing`` package (a new file kind included)."""
+    for module in pkgutil.walk_packages(briefing.__path__, "briefing."):
+        if module.name != "briefing.__main__":
+            importlib.import_module(module.name)
+    found: list[type[BaseModel]] = []
+    todo = list(BaseModel.__subclasses__())
+    while todo:
+        cls = todo.pop(0)
+        todo.extend(cls.__subclasses__())
+        if cls.__module__.startswith("briefing.") and not cls.__name__.startswith("_") and cls not in found:
+            found.append(cls)
+    return sorted(found, key=lambda cls: (cls.__module__, cls.__name__))
+
+
 def content_models() -> list[type[BaseModel]]:
-    """Every model reachable from the root models through their fields' types."""
+    """Every model reachable through the fields' types from the root models and the package's other models."""
     found: dict[type[BaseModel], None] = {}
-    todo = list(ROOT_MODELS)
+    todo = [*ROOT_MODELS, *_package_models()]
     while todo:
         model = todo.pop(0)
         if model in found:
@@ -148,6 +167,10 @@ def _id(item: Any) -> str:
     return str(item[0]) if isinstance(item, tuple) else str(item)
 
 
+def _source(model: type[BaseModel]) -> str:
+    return model.__module__.replace(".", "/") + ".py"
+
+
 def _shown(value: Any) -> str:
     """A default as the docs write it (YAML spelling)."""
     if isinstance(value, bool):
@@ -169,7 +192,7 @@ def test_every_model_is_found() -> None:
 @pytest.mark.parametrize("model", content_models(), ids=lambda m: m.__name__)
 def test_content_model_has_a_section(model: type[BaseModel]) -> None:
     assert model_section(model) is not None, (
-        f"{model.__name__} (briefing/model.py) has no section in docs/content-format.md: add a heading "
+        f"{model.__name__} ({_source(model)}) has no section in docs/content-format.md: add a heading "
         f"such as '### {model.__name__} (`where it is written`)' with a table "
         "'| field | type | required / default | meaning |' listing its fields"
     )
@@ -205,7 +228,7 @@ def test_no_documented_field_is_stale(model: type[BaseModel]) -> None:
     stale = sorted(set(section.rows) - set(model.model_fields) - {"field"})
     assert not stale, (
         f"docs/content-format.md documents {stale} under '{section.heading}', but {model.__name__} "
-        "(briefing/model.py) has no such field: remove or rename the rows"
+        f"({_source(model)}) has no such field: remove or rename the rows"
     )
 
 
