@@ -1,11 +1,13 @@
 """Everything a user can set is documented (modelled on datasette's ``test_docs.py``).
 
 The lists are not written here: they are read from the code. Every field of
-every content model reachable from ``Briefing``, ``Actor`` and
-``Vocabularies``, every command and option of ``briefing``, and every option
-of the ``briefing`` MkDocs plugin must have a row in a table of the right
-section of ``docs/``. Add a field, an option or a command, and this test
-says which row to add where.
+every pydantic model of the package (``Briefing``, ``Actor``, ``Vocabularies``
+and every model their fields lead to, or a new one), every command, option
+and argument of ``briefing`` (walking the click group), and every option of
+the ``briefing`` MkDocs plugin (``BriefingConfig``) must have a row in a table
+of the right section of ``docs/``, with the right default. Add a field, an
+option or a command, and this test says which row to add where; remove one,
+and it says which row is stale.
 """
 
 from __future__ import annotations
