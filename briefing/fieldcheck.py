@@ -12,16 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from briefing.diagnostics import Diagnostics
+from briefing.diagnostics import Diagnostics, FieldPath, format_path
 from briefing.markdown_field import FieldProblem, problems
 
 if TYPE_CHECKING:
     from briefing.load import Document
-    from briefing.model import Actor, Briefing
-    from briefing.validate import Project
+    from briefing.model import Actor, Briefing, Project
 
 
-def briefing_fields(briefing: Briefing) -> Iterator[tuple[tuple, str]]:
+def briefing_fields(briefing: Briefing) -> Iterator[tuple[FieldPath, str]]:
     """(path, text) of every Markdown field of a briefing."""
     yield ("summary",), briefing.summary
     for i, event in enumerate(briefing.events):
@@ -32,7 +31,7 @@ def briefing_fields(briefing: Briefing) -> Iterator[tuple[tuple, str]]:
             yield ("sources", i, "description"), source.description
 
 
-def actor_fields(actor: Actor) -> Iterator[tuple[tuple, str]]:
+def actor_fields(actor: Actor) -> Iterator[tuple[FieldPath, str]]:
     """(path, text) of every Markdown field of an actor."""
     if actor.description:
         yield ("description",), actor.description
@@ -49,11 +48,9 @@ def check_markdown_fields(project: Project, diagnostics: Diagnostics) -> None:
             _report(document, (index, *path), problems(text), diagnostics)
 
 
-def _report(document: Document, path: tuple, found: list[FieldProblem], diagnostics: Diagnostics) -> None:
+def _report(document: Document, path: FieldPath, found: list[FieldProblem], diagnostics: Diagnostics) -> None:
     if not found:
         return
-    from briefing.validate import format_path  # validate imports this module
-
     mark = document.mark(path)
     for problem in found:
         # A block scalar (| or >) starts on the line after its key; lines map one to one.

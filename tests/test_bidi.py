@@ -14,15 +14,15 @@ from html.parser import HTMLParser
 import markdown as python_markdown
 import pytest
 import yaml
+from conftest import make_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_markdown_fields import EXTENSION_CONFIGS, EXTENSIONS
 
 from briefing.bidi import CONTROLS, MAX_DEPTH, PDF, PDI, balance, needs_isolation, strip
 from briefing.generate import generate
 from briefing.render.text import plain
 from briefing.settings import Settings
-from conftest import make_project
-from test_markdown_fields import EXTENSION_CONFIGS, EXTENSIONS
 
 RLO, LRE, RLE, LRO, LRI, RLI, FSI = "\u202e", "\u202a", "\u202b", "\u202d", "\u2066", "\u2067", "\u2068"
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u061c"

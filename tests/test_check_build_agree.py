@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from cases.hostile import payloads as P
 from conftest import CASES, Project, make_project
 
