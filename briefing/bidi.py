@@ -32,9 +32,14 @@ _DIRECTIONAL = re.compile(
 MAX_DEPTH = 16
 
 
+def has_controls(text: str) -> bool:
+    """True if ``text`` holds an explicit directional control."""
+    return not text.isascii() and _CONTROL.search(text) is not None
+
+
 def balance(text: str) -> str:
     """``text`` with every explicit embedding, override and isolate closed inside it."""
-    if _CONTROL.search(text) is None:
+    if not has_controls(text):
         return text
     out: list[str] = []
     stack: list[str] = []  # open initiators, innermost last

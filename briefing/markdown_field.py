@@ -32,8 +32,9 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from briefing.bidi import balance
+from briefing.bidi import balance, has_controls
 from briefing.urls import is_external, url_is_allowed
 
 #: Deepest list nesting allowed in a Markdown field (real content needs two or three).
@@ -68,10 +69,11 @@ Report = Callable[[FieldProblem], None]
 
 # Prose: raw HTML, entities, attribute lists and any bracket, backtick or backslash that is
 # not part of an accepted link or code span become text.
-_PROSE = str.maketrans({
-    "&": "&amp;", "<": "&lt;", ">": "&gt;", "{": "&#123;", "}": "&#125;", "[": "&#91;", "]": "&#93;",
-    "`": "&#96;", "\\": "&#92;",
-})
+# ("&" first, so the references written by the others are not escaped again.)
+_PROSE_REFERENCES = (
+    ("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("{", "&#123;"), ("}", "&#125;"), ("[", "&#91;"), ("]", "&#93;"),
+    ("`", "&#96;"), ("\\", "&#92;"),
+)
 # Code span content and link titles: everything Markdown or HTML could read as syntax.
 _LITERAL = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()|~^!#:="} | {"\n": " ", "\t": " "})
 # A URL inside Markdown's ``(...)``: characters that would end or change the link are encoded.
@@ -89,27 +91,40 @@ _BLANK = re.compile(r"[ \t]*")
 _INDENT = re.compile(r"[ \t]*")
 _MARKER = re.compile(r"(?:[-+*]|[0-9]{1,9}[.)])(?=[ \t]|$)[ \t]*")
 _UNDERLINE = re.compile(r"(?:=+|-+)[ \t]*$")
+# What a line may start with (after indentation) to be block syntax: a marker, a heading, an underline.
+_BLOCK_START_CHARS = frozenset("-+*#=0123456789")
 
 
 def markdown(value: str, report: Report | None = None) -> str:
     """Make a Markdown field safe: see the module docstring."""
-    return _Field(value, report).render()
+    rendered, found = _render(value)
+    if report is not None:
+        for problem in found:
+            report(problem)
+    return rendered
 
 
 def problems(value: str) -> list[FieldProblem]:
     """What :func:`markdown` would report for ``value``."""
+    return list(_render(value)[1])
+
+
+@lru_cache(maxsize=65536)  # validation and rendering both need each field: scanned once
+def _render(value: str) -> tuple[str, tuple[FieldProblem, ...]]:
     found: list[FieldProblem] = []
-    _Field(value, found.append).render()
-    return found
+    return _Field(value, found.append).render(), tuple(found)
 
 
 class _Field:
     def __init__(self, value: str, report: Report | None) -> None:
         value = value.replace("\r\n", "\n").replace("\r", "\n")  # as Markdown reads line ends
-        self.lines = [balance(line) for line in value.split("\n")]
+        lines = value.split("\n")
+        self.lines = [balance(line) for line in lines] if has_controls(value) else lines
         self.report = report
 
     def render(self) -> str:
+        if all(line.strip(" \t") for line in self.lines):  # one paragraph (many fields)
+            return self._paragraph("\n".join(self.lines), 0).strip()
         out: list[str] = []
         paragraph: list[str] = []
         first_line = 0
@@ -129,7 +144,7 @@ class _Field:
 
     def _paragraph(self, text: str, first_line: int) -> str:
         rendered = _Paragraph(text, first_line, self.report).render()
-        if _markdown_cost(rendered) <= MARKDOWN_BUDGET:
+        if len(rendered) ** 2 <= MARKDOWN_BUDGET or _markdown_cost(rendered) <= MARKDOWN_BUDGET:
             return rendered
         # Python-Markdown would take quadratic time: give it finished HTML, which it keeps as is.
         return _Paragraph(text, first_line, None, html=True).render()
@@ -174,15 +189,14 @@ class _Paragraph:
     # -- block structure: positions whose character must be written as a reference -------------
 
     def _block_marks(self) -> list[int]:
+        """Marks for the lines that start (after indentation) with block syntax; others have none."""
         marks: list[int] = []
         text = self.text
-        start = line = 0
-        while start <= len(text):
-            end = text.find("\n", start)
-            if end < 0:
-                end = len(text)
-            self._line_marks(text, start, end, line, marks)
-            start, line = end + 1, line + 1
+        start = 0
+        for number, line in enumerate(text.split("\n")):
+            if line.lstrip(" \t")[:1] in _BLOCK_START_CHARS:
+                self._line_marks(text, start, start + len(line), number, marks)
+            start += len(line) + 1
         return marks
 
     def _line_marks(self, text: str, start: int, end: int, line: int, marks: list[int]) -> None:
@@ -195,7 +209,7 @@ class _Paragraph:
         while (marker := _MARKER.match(text, position, end)) is not None:
             markers.append(position)
             position = marker.end()
-        depth = columns // 4 + len(markers)
+        depth = columns // 4 + len(markers) if markers else 0
         if depth > MAX_LIST_DEPTH:
             if self.report is not None:
                 self.report(FieldProblem(self.first_line + line, "nesting", str(depth)))
@@ -215,9 +229,12 @@ class _Paragraph:
         self.code_spans: dict[int, tuple[int, int, int]] = {}  # opener -> (content start, end, closer end)
         self.escapes: set[int] = set()  # backslashes that escape the next character
         self.closers: dict[int, int] = {}  # "[" -> its "]"
+        out: list[str] = []
+        if "`" not in text and "[" not in text and "]" not in text and "\\" not in text:  # all prose
+            self._prose(0, len(text), out)
+            return "<p>" + "".join(out) + "</p>" if self.html else "".join(out)
         self._find_tokens(text)
         self.starts = sorted(self.code_spans)
-        out: list[str] = []
         self._emit(0, len(text), out, links=True)
         if self.html:
             return "<p>" + "".join(out) + "</p>"
@@ -474,7 +491,9 @@ def _html_link(url: str, title: str, label: str, image: bool) -> str:
 
 
 def _escape(text: str) -> str:
-    text = text.translate(_PROSE)
+    for char, reference in _PROSE_REFERENCES:  # replace() is many times faster than translate()
+        if char in text:
+            text = text.replace(char, reference)
     if "!!" in text:  # "!!!" opens an admonition: its class would come from content
         text = text.replace("!!", "&#33;!")
     return text
