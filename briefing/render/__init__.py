@@ -32,6 +32,7 @@ from briefing.model import Actor, Briefing, Event, Marking, Source, text_directi
 from briefing.profile import Profile, effective_marking
 from briefing.render import context as ctx
 from briefing.render.knowledge import Appearance, Knowledge, build_knowledge
+from briefing.render.maps import briefing_map, coordinates_text
 from briefing.render.timeline import build_timeline
 from briefing.render.text import LinkProblem, attribute, markdown, plain
 from briefing.validate import Project, display_path
@@ -356,6 +357,10 @@ class _Renderer:
             ],
             assessment=self.assessment(briefing, sources, order),
             timeline=build_timeline(events, f"Timeline of the {len(events)} events in this briefing"),
+            map=briefing_map(
+                [(briefing.events[i], view.title, view.date.text, f"#{view.anchor}") for i, view in zip(order, events)],
+                f"map-{briefing_id}", f"Map of the events in {briefing.title}",
+            ),
         )
 
     def briefing_actors(self, briefing: Briefing) -> list[ctx.ActorRow]:
@@ -423,7 +428,9 @@ class _Renderer:
             location = event.location.name
             if event.location.country:
                 location += f", {country_name(event.location.country)}"
-            if event.location.precision in ("near", "region"):
+            if event.location.lat is not None and event.location.lon is not None:
+                location += " · " + coordinates_text(event.location.lat, event.location.lon, event.location.precision)
+            elif event.location.precision in ("near", "region"):
                 location += f" ({event.location.precision == 'near' and 'approximate' or 'region'})"
         casualties = None
         if event.casualties is not None:
@@ -627,6 +634,7 @@ class _Renderer:
                 if a in self.project.actors
             ],
             events=[self.event_line(a) for a in appearances],
+            map=self.events_map(appearances, f"map-{actor_id}", f"Map of the events involving {actor.name}"),
             briefings=[
                 ctx.Link(self.project.briefings[b].title, Markup(f"../briefings/{b}.md")) for b in briefing_ids
             ],
@@ -647,19 +655,29 @@ class _Renderer:
         years = []
         for year, in_year in itertools.groupby(self.knowledge.events, key=lambda a: a.event.date.lower.year):
             in_year = list(in_year)
-            months = [
-                ctx.MonthGroup(
+            months = []
+            for month, in_month_iter in itertools.groupby(in_year, key=lambda a: a.event.date.lower.month):
+                in_month = list(in_month_iter)
+                first = sum(len(m.events) for m in months) + 1
+                months.append(ctx.MonthGroup(
                     label=f"{MONTHS[month]} {year}",
                     anchor=f"{year}-{month:02d}",
                     events=[self.event_line(a) for a in in_month],
-                )
-                for month, in_month in itertools.groupby(in_year, key=lambda a: a.event.date.lower.month)
-            ]
+                    first=first,
+                ))
             label = f"Timeline of {len(in_year)} events in {year}"
             bounds = (dt.date(year, 1, 1), dt.date(year, 12, 31))
             timeline = build_timeline([self.global_event(a) for a in in_year], label, bounds)
-            years.append(ctx.YearGroup(year, months, timeline))
+            year_map = self.events_map(in_year, f"map-{year}", f"Map of the events of {year}")
+            years.append(ctx.YearGroup(year, months, timeline, year_map))
         return ctx.ChronologyPage(years=years, total=len(self.knowledge.events))
+
+    def events_map(self, appearances: list[Appearance], map_id: str, label: str) -> Markup | None:
+        """The map of events listed on an actor or chronology page, numbered in list order."""
+        views = [self.global_event(a) for a in appearances]
+        return briefing_map(
+            [(a.event, v.title, v.date.text, str(v.url)) for a, v in zip(appearances, views)], map_id, label
+        )
 
     def briefing_row(self, briefing_id: str, base: str) -> ctx.BriefingRow:
         briefing = self.project.briefings[briefing_id]

@@ -159,6 +159,8 @@ class BriefingPage:
     assessment: SourcingAssessment
     timeline: Any = None
     """A :class:`briefing.render.timeline.Timeline` of the chronology."""
+    map: Markup | None = None
+    """The SVG map of the located events (:mod:`briefing.render.maps`), numbered as the chronology."""
 
 
 @dataclass(slots=True)
@@ -186,6 +188,8 @@ class ActorPage:
     """Pre-rendered event lines (macro ``event_line``), in date order."""
     briefings: list[Link]
     marking: Marking
+    map: Markup | None = None
+    """The SVG map of the located events, numbered as ``events``."""
 
 
 @dataclass(slots=True)
@@ -208,6 +212,8 @@ class MonthGroup:
     anchor: str
     events: list[Markup]
     """Pre-rendered event lines (macro ``event_line``)."""
+    first: int = 1
+    """The number of the month's first event in its year (the year's map uses these numbers)."""
 
 
 @dataclass(slots=True)
@@ -215,6 +221,7 @@ class YearGroup:
     year: int
     months: list[MonthGroup]
     timeline: Any = None
+    map: Markup | None = None
 
 
 @dataclass(slots=True)
