@@ -128,6 +128,7 @@ def test_print_shows_marking_on_every_page_and_hides_navigation(served) -> None:
         assert style(hidden, "display") == "none", hidden
     assert style(".brief-event", "breakInside") == "avoid"
     assert style(".brief-source", "breakInside") == "avoid"
+    assert style(".brief-map", "display") != "none" and style(".brief-map", "breakInside") == "avoid"
     assert style("article h3", "breakAfter") == "avoid"  # a heading never ends a page
     # External links show their target on paper.
     page.goto(base + "briefings/irgc-taeb-baghdad-meeting/", wait_until="networkidle")
@@ -142,6 +143,8 @@ def test_print_shows_marking_on_every_page_and_hides_navigation(served) -> None:
         labels = [line for line in text.splitlines() if line.strip() == "TLP:CLEAR"]
         assert len(labels) >= 2, f"page {number} lacks its marking: {text[:200]!r}"
     assert "Navigation" not in pages[0] and "Search" not in pages[0]
+    # The map prints, with its attribution, under the marking of its page.
+    assert any("Basemap: Natural Earth" in text for text in pages)
     # No event is split from its date: an event's title and date line print on the same page.
     for title, date in (("US air strikes on three targets", "c. 29 June 2021 · Air strike"),
                         ("Two rockets fired at the US embassy", "c. 1 July 2021 – 13 July 2021 · Rocket attack")):
@@ -197,3 +200,69 @@ def test_screenshots(served) -> None:
             page.screenshot(path=str(path))
             assert path.stat().st_size > 20_000
         page.close()
+
+
+def _example_events() -> dict[str, dict]:
+    import yaml
+
+    source = ROOT / "content" / "briefings" / "irgc-taeb-baghdad-meeting.yaml"
+    return {e["id"]: e for e in yaml.safe_load(source.read_text(encoding="utf-8"))["events"]}
+
+
+def test_map_markers_link_to_their_events_at_their_coordinates(served) -> None:
+    base, browser = served
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    log = RequestLog(page)
+    page.goto(base + BRIEFING, wait_until="networkidle")
+    order = page.eval_on_selector_all(".brief-event h3", "hs => hs.map(h => h.id)")
+    markers = page.eval_on_selector_all(
+        ".brief-map-marker",
+        """ms => ms.map(m => ({href: m.getAttribute('href'), number: m.querySelector('text').textContent,
+                              title: m.querySelector('title').textContent,
+                              x: +m.querySelector('.brief-map-at').getAttribute('cx'),
+                              y: +m.querySelector('.brief-map-at').getAttribute('cy')}))""",
+    )
+    events = _example_events()
+    located = {e for e, v in events.items() if v.get("location", {}).get("lat") is not None}
+    assert {m["href"][len("#event-"):] for m in markers} >= located
+    for marker in markers:  # the number is the event's place in the chronology, and its link
+        assert marker["href"] == "#" + order[int(marker["number"]) - 1]
+        assert events[marker["href"][len("#event-"):]]["title"] in marker["title"]
+    # Positions follow the YAML coordinates: one linear map from lon/lat to x/y fits every marker.
+    points = [(events[m["href"][7:]]["location"], m) for m in markers if m["href"][7:] in located]
+    (a, ma), (b, mb) = min(points, key=lambda p: p[0]["lon"]), max(points, key=lambda p: p[0]["lon"])
+    sx = (mb["x"] - ma["x"]) / (b["lon"] - a["lon"])
+    (c, mc), (d, md) = min(points, key=lambda p: p[0]["lat"]), max(points, key=lambda p: p[0]["lat"])
+    sy = (md["y"] - mc["y"]) / (d["lat"] - c["lat"])
+    assert sx > 0 and sy < 0  # east is right, north is up
+    for where, marker in points:
+        assert abs(ma["x"] + (where["lon"] - a["lon"]) * sx - marker["x"]) < 1
+        assert abs(mc["y"] + (where["lat"] - c["lat"]) * sy - marker["y"]) < 1
+    # Each place lies inside its own country's shape, and not inside a neighbour's.
+    inside = """([iso, x, y]) => {
+        const shape = document.querySelector('.brief-map-c-' + iso);
+        return shape.isPointInFill(new DOMPoint(x, y));
+    }"""
+    for where, marker in points:
+        assert page.evaluate(inside, [where["country"], marker["x"], marker["y"]]), where
+        other = "SY" if where["country"] == "IQ" else "IQ"
+        assert not page.evaluate(inside, [other, marker["x"], marker["y"]]), where
+    # A click on a marker goes to its event.
+    page.locator(".brief-map-marker[href='#event-al-omar-shelling'] .brief-map-pin").click()
+    page.wait_for_function("location.hash === '#event-al-omar-shelling'")
+    assert page.locator("#event-al-omar-shelling").is_visible()
+    assert log.foreign() == []
+
+
+@pytest.mark.parametrize("name", ["actor", "chronology"])
+def test_map_markers_on_actor_and_chronology_pages_reach_the_briefing(served, name: str) -> None:
+    base, browser = served
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    log = RequestLog(page)
+    page.goto(base + PAGES[name], wait_until="networkidle")
+    marker = page.locator(".brief-map-marker").first
+    href = marker.get_attribute("href")
+    marker.locator(".brief-map-pin").click()
+    page.wait_for_url("**/" + BRIEFING + "#" + href.split("#")[1])
+    assert page.locator("#" + href.split("#")[1]).is_visible()
+    assert log.foreign() == []

@@ -634,7 +634,11 @@ class _Renderer:
                 if a in self.project.actors
             ],
             events=[self.event_line(a) for a in appearances],
-            map=self.events_map(appearances, f"map-{actor_id}", f"Map of the events involving {actor.name}"),
+            map=self.events_map(
+                appearances, f"map-{actor_id}", f"Map of the events involving {actor.name}",
+                # actors/x.md is served as actors/x/ with directory URLs: one folder deeper.
+                up="../" if self.directory_urls else "",
+            ),
             briefings=[
                 ctx.Link(self.project.briefings[b].title, Markup(f"../briefings/{b}.md")) for b in briefing_ids
             ],
@@ -672,11 +676,15 @@ class _Renderer:
             years.append(ctx.YearGroup(year, months, timeline, year_map))
         return ctx.ChronologyPage(years=years, total=len(self.knowledge.events))
 
-    def events_map(self, appearances: list[Appearance], map_id: str, label: str) -> Markup | None:
-        """The map of events listed on an actor or chronology page, numbered in list order."""
+    def events_map(self, appearances: list[Appearance], map_id: str, label: str, up: str = "") -> Markup | None:
+        """The map of events listed on an actor or chronology page, numbered in list order.
+
+        Its links are raw HTML, relative to the page's URL: ``up`` climbs from it to the folder
+        the event views' URLs are relative to.
+        """
         views = [self.global_event(a) for a in appearances]
         return briefing_map(
-            [(a.event, v.title, v.date.text, str(v.url)) for a, v in zip(appearances, views)], map_id, label
+            [(a.event, v.title, v.date.text, f"{up}{v.url}") for a, v in zip(appearances, views)], map_id, label
         )
 
     def briefing_row(self, briefing_id: str, base: str) -> ctx.BriefingRow:
