@@ -172,8 +172,17 @@ def test_timeline_links_to_its_event(served) -> None:
     page.goto(base + BRIEFING, wait_until="networkidle")
     rows = page.locator(".brief-timeline .brief-tl-link")
     assert rows.count() == 11
-    fuzzy = page.locator(".brief-timeline .brief-tl-fuzzy")
-    assert fuzzy.count() >= 6  # the relative dates are ranges or approximate
+    # Three looks: days are dots, periods bars; uncertain or approximate dates (either) hatched.
+    assert page.locator(".brief-tl-rows .brief-tl-point").count() == 3
+    assert page.locator(".brief-tl-rows .brief-tl-range").count() == 8
+    assert page.locator(".brief-tl-rows .brief-tl-fuzzy").count() == 5
+    looks = {
+        cls: page.locator(f".brief-tl-rows .brief-tl-bar.{cls}").first.evaluate(
+            "e => [getComputedStyle(e).backgroundImage, getComputedStyle(e).borderRadius, getComputedStyle(e).borderStyle]"
+        )
+        for cls in ("brief-tl-point:not(.brief-tl-fuzzy)", "brief-tl-range:not(.brief-tl-fuzzy)", "brief-tl-range.brief-tl-fuzzy")
+    }
+    assert len({json.dumps(v) for v in looks.values()}) == 3, looks
     rows.nth(4).click()
     page.wait_for_function("location.hash.startsWith('#event-')")
     target = page.evaluate("location.hash")
@@ -266,3 +275,39 @@ def test_map_markers_on_actor_and_chronology_pages_reach_the_briefing(served, na
     page.wait_for_url("**/" + BRIEFING + "#" + href.split("#")[1])
     assert page.locator("#" + href.split("#")[1]).is_visible()
     assert log.foreign() == []
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_timeline_labels_fit_and_dense_days_stay_apart(served, width: int) -> None:
+    """The broken axis: 2020's outlier does not squeeze July 2021; no tick label overlaps or is cut."""
+    base, browser = served
+    page = browser.new_page(viewport={"width": width, "height": 1000})
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    for name in ("briefing", "chronology"):
+        page.goto(base + PAGES[name], wait_until="networkidle")
+        for timeline in page.locator(".brief-timeline").all():
+            axis = timeline.locator(".brief-tl-axis").bounding_box()
+            ticks = [t.bounding_box() for t in timeline.locator(".brief-tl-tick").all()]
+            assert ticks
+            for tick in ticks:
+                assert axis["x"] - 0.5 <= tick["x"] and tick["x"] + tick["width"] <= axis["x"] + axis["width"] + 0.5
+            for a, b in zip(ticks, ticks[1:]):
+                assert a["x"] + a["width"] <= b["x"], (a, b)
+            assert timeline.locator(".brief-tl-tick").evaluate_all(
+                "ts => ts.every(t => t.scrollWidth <= t.clientWidth + 1)"
+            )
+        page.locator(".brief-timeline").first.screenshot(path=str(OUTPUT / f"timeline-{name}-{width}.png"))
+    page.goto(base + BRIEFING, wait_until="networkidle")
+    # Where each event starts on the axis: a dot's centre, a bar's left edge.
+    starts = page.eval_on_selector_all(
+        ".brief-tl-rows .brief-tl-row",
+        """rows => rows.map(r => {
+            const bar = r.querySelector('.brief-tl-bar').getBoundingClientRect();
+            const point = r.querySelector('.brief-tl-point') !== null;
+            return {date: r.querySelector('.brief-tl-date').textContent, x: point ? bar.x + bar.width / 2 : bar.x};
+        })""",
+    )
+    dense = sorted({round(s["x"], 1) for s in starts if "2021" in s["date"] and "2020" not in s["date"]})
+    assert len(dense) == 4  # c. 29 June, c. 30 June, c. 1 July, 5 July
+    gaps = [b - a for a, b in zip(dense, dense[1:])]
+    assert min(gaps) >= 20, (width, dense)
