@@ -33,6 +33,7 @@ from briefing.profile import Profile, effective_marking
 from briefing.render import context as ctx
 from briefing.render.knowledge import Appearance, Knowledge, build_knowledge
 from briefing.render.maps import briefing_map, coordinates_text
+from briefing.render.sourcing import assess
 from briefing.render.timeline import build_timeline
 from briefing.render.text import LinkProblem, attribute, markdown, plain
 from briefing.validate import Project, display_path
@@ -118,6 +119,19 @@ def country_name(code: str) -> str:
     if country is None:
         return code
     return getattr(country, "common_name", None) or country.name
+
+
+def source_grade(source: Source) -> tuple[str, str] | None:
+    """The Admiralty grade of ``source`` and its words: ('B2', 'usually reliable source; information probably true')."""
+    if not (source.reliability or source.credibility):
+        return None
+    words = []
+    if source.reliability:
+        reliability = RELIABILITY[source.reliability]
+        words.append(reliability if source.reliability == "F" else f"{reliability} source")
+    if source.credibility:
+        words.append(f"information {CREDIBILITY[source.credibility]}" if source.credibility < 6 else CREDIBILITY[6])
+    return f"{source.reliability or ''}{source.credibility or ''}", "; ".join(words)
 
 
 def _finalize(value: object) -> str:
@@ -236,6 +250,7 @@ class _EventFacts:
     casualties: str | None
     marking: Marking | None
     source_names: dict[str, str]
+    source_grades: dict[str, tuple[str, str]]
 
 
 @dataclass
@@ -259,6 +274,7 @@ class _Renderer:
         # Keyed by id(): the project outlives the renderer, so ids stay unique meanwhile.
         self._facts: dict[int, _EventFacts] = {}
         self._briefing_source_names: dict[int, dict[str, str]] = {}
+        self._briefing_source_grades: dict[int, dict[str, tuple[str, str]]] = {}
         self._dates: dict[str, ctx.DateView] = {}
         self._macros = self.env.get_template("_macros.md.j2").module
 
@@ -355,7 +371,7 @@ class _Renderer:
                 self.source_view(briefing_id, i, s, sources, supports.get(s.id, []))
                 for i, s in enumerate(briefing.sources)
             ],
-            assessment=self.assessment(briefing, sources, order),
+            assessment=assess(briefing, sources, order),
             timeline=build_timeline(events, f"Timeline of the {len(events)} events in this briefing"),
             map=briefing_map(
                 [(briefing.events[i], view.title, view.date.text, f"#{view.anchor}") for i, view in zip(order, events)],
@@ -372,7 +388,7 @@ class _Renderer:
             for a in involved
             if a in self.project.actors
         ]
-        return sorted(rows, key=lambda r: r.name.casefold())
+        return sorted(rows, key=lambda r: ((r.short_name or r.name).casefold(), r.name.casefold()))
 
     def actor_row(self, actor_id: str, base: str, role: str | None = None) -> ctx.ActorRow:
         actor = self.project.actors[actor_id]
@@ -409,7 +425,8 @@ class _Renderer:
             ),
             actors=[self.actor_link(a, base) for a in event.actors if a in self.project.actors],
             sources=[
-                ctx.Link(facts.source_names.get(s, s), Markup(f"{page}#source-{s}")) for s in event.sources
+                ctx.SourceLink(facts.source_names.get(s, s), Markup(f"{page}#source-{s}"), *facts.source_grades.get(s, (None, None)))
+                for s in event.sources
             ],
             casualties=facts.casualties,
             marking=facts.marking,
@@ -448,6 +465,7 @@ class _Renderer:
             casualties=casualties,
             marking=marking if marking is not briefing.marking else None,
             source_names=self._source_names(briefing),
+            source_grades=self._source_grades(briefing),
         )
         return facts
 
@@ -458,6 +476,14 @@ class _Renderer:
                 source.id: self.source_name(source) for source in reversed(briefing.sources)
             }
         return names
+
+    def _source_grades(self, briefing: Briefing) -> dict[str, tuple[str, str]]:
+        grades = self._briefing_source_grades.get(id(briefing))
+        if grades is None:
+            grades = self._briefing_source_grades[id(briefing)] = {
+                source.id: grade for source in reversed(briefing.sources) if (grade := source_grade(source))
+            }
+        return grades
 
     def actor_link(self, actor_id: str, base: str) -> ctx.Link:
         key = (actor_id, base)
@@ -497,6 +523,7 @@ class _Renderer:
         chain = self.source_name(source)
         if source.kind == "anonymous":
             chain += " (anonymous)"
+        # "Reached us" is only worth saying when the source came through others (a `via` chain).
         seen = {source.id}
         current = source.via
         while current is not None and current in sources and current not in seen:
@@ -504,16 +531,7 @@ class _Renderer:
             upstream = sources[current]
             chain += f", via {upstream.publisher or self.source_name(upstream)}"
             current = upstream.via
-        grade = grade_text = None
-        if source.reliability or source.credibility:
-            grade = f"{source.reliability or ''}{source.credibility or ''}"
-            words = []
-            if source.reliability:
-                reliability = RELIABILITY[source.reliability]
-                words.append(reliability if source.reliability == "F" else f"{reliability} source")
-            if source.credibility:
-                words.append(f"information {CREDIBILITY[source.credibility]}" if source.credibility < 6 else CREDIBILITY[6])
-            grade_text = "; ".join(words)
+        grade, grade_text = source_grade(source) or (None, None)
         return ctx.SourceView(
             id=source.id,
             anchor=f"source-{source.id}",
@@ -522,7 +540,7 @@ class _Renderer:
             publisher=source.publisher,
             date=source.date.display() if source.date else None,
             url=source.url,
-            chain=chain,
+            chain=chain if len(seen) > 1 else None,
             grade=grade,
             grade_text=grade_text,
             count=source.count,
@@ -532,36 +550,6 @@ class _Renderer:
                 else None
             ),
             supports=supports,
-        )
-
-    def assessment(self, briefing: Briefing, sources: dict[str, Source], order: list[int]) -> ctx.SourcingAssessment:
-        def root(source_id: str) -> str:
-            seen = set()
-            while source_id in sources and sources[source_id].via and source_id not in seen:
-                seen.add(source_id)
-                source_id = sources[source_id].via  # type: ignore[assignment]
-            return source_id
-
-        single_source, single_outlet, anonymous_only, unsourced = [], [], [], []
-        for i in order:
-            event = briefing.events[i]
-            link = ctx.Link(event.title, Markup(f"#event-{event.id}"))
-            ids = [s for s in dict.fromkeys(event.sources) if s in sources]
-            if not ids:
-                unsourced.append(link)
-                continue
-            if len(ids) == 1:
-                single_source.append(link)
-            if len({root(s) for s in ids}) == 1:
-                single_outlet.append(link)
-            if all(sources[s].kind == "anonymous" for s in ids):
-                anonymous_only.append(link)
-        return ctx.SourcingAssessment(
-            total_events=len(briefing.events),
-            single_source=single_source,
-            single_outlet=single_outlet,
-            anonymous_only=anonymous_only,
-            unsourced=unsourced,
         )
 
     def markdown(self, owner: tuple[str, str], path: tuple, value: str) -> Markup:
@@ -651,7 +639,7 @@ class _Renderer:
             by_kind[actor.kind].append(self.actor_row(actor_id, "../"))
         groups = []
         for kind in sorted(by_kind, key=lambda k: list(self.actor_kinds).index(k) if k in self.actor_kinds else 999):
-            rows = sorted(by_kind[kind], key=lambda r: r.name.casefold())
+            rows = sorted(by_kind[kind], key=lambda r: ((r.short_name or r.name).casefold(), r.name.casefold()))
             groups.append(ctx.ActorGroup(self.actor_kinds.get(kind, kind), rows))
         return ctx.ActorsIndex(groups=groups, total=len(self.project.actors))
 
