@@ -7,6 +7,7 @@ server, with no network beyond it. Screenshots and a PDF land in
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from pathlib import Path
@@ -291,7 +292,7 @@ def test_timeline_labels_fit_and_dense_days_stay_apart(served, width: int) -> No
             assert ticks
             for tick in ticks:
                 assert axis["x"] - 0.5 <= tick["x"] and tick["x"] + tick["width"] <= axis["x"] + axis["width"] + 0.5
-            for a, b in zip(ticks, ticks[1:]):
+            for a, b in itertools.pairwise(ticks):
                 assert a["x"] + a["width"] <= b["x"], (a, b)
             assert timeline.locator(".brief-tl-tick").evaluate_all(
                 "ts => ts.every(t => t.scrollWidth <= t.clientWidth + 1)"
@@ -309,5 +310,5 @@ def test_timeline_labels_fit_and_dense_days_stay_apart(served, width: int) -> No
     )
     dense = sorted({round(s["x"], 1) for s in starts if "2021" in s["date"] and "2020" not in s["date"]})
     assert len(dense) == 4  # c. 29 June, c. 30 June, c. 1 July, 5 July
-    gaps = [b - a for a, b in zip(dense, dense[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(dense)]
     assert min(gaps) >= 20, (width, dense)

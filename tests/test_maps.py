@@ -8,10 +8,17 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefing.render.maps import (
-    MAX_BYTES, MapEvent, _inside, build_map, coordinates_text, countries, mappable,
+    MAX_BYTES,
+    MapEvent,
+    _inside,
+    build_map,
+    coordinates_text,
+    countries,
+    mappable,
 )
 from briefing.site.output import sanitize
 
@@ -83,7 +90,7 @@ def test_sanitiser_keeps_the_map_whole() -> None:
     svg = str(build_map([BAGHDAD, AL_OMAR], "map-x", "Map"))
     clean = sanitize(svg)
     # The same elements and attributes (nh3 writes empty elements with end tags).
-    normal = lambda html: re.sub(r"<(path|circle|rect)([^>]*)/>", r"<\1\2></\1>", html)  # noqa: E731
+    normal = lambda html: re.sub(r"<(path|circle|rect)([^>]*)/>", r"<\1\2></\1>", html)
     assert clean == normal(svg)
 
 

@@ -13,6 +13,7 @@ its rings as flat integer lists in hundredths of a degree, delta-encoded
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -47,7 +48,7 @@ def unwrap(points: list[tuple[float, float]]) -> list[list[tuple[float, float]]]
     """A ring that crosses the antimeridian, made continuous and drawn twice: once east of 180°
     and once shifted a turn west, so either side of the line shows it whole."""
     lons = [p[0] for p in points]
-    if all(abs(b - a) <= 180 for a, b in zip(lons, lons[1:])):
+    if all(abs(b - a) <= 180 for a, b in itertools.pairwise(lons)):
         return [points]
     east = [(lon + 360 if lon < 0 else lon, lat) for lon, lat in points]
     return [east, [(lon - 360, lat) for lon, lat in east]]

@@ -199,8 +199,7 @@ def _cross_y(a: tuple[float, float], b: tuple[float, float], y: float) -> tuple[
 
 
 def _num(value: float) -> str:
-    text = f"{value:.1f}"
-    text = text[:-2] if text.endswith(".0") else text
+    text = f"{value:.1f}".removesuffix(".0")
     return "0" if text == "-0" else text
 
 

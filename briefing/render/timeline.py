@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -101,7 +102,7 @@ class _Axis:
     def __init__(self, boundaries: list[dt.date], start: dt.date, end: dt.date) -> None:
         points = sorted({start, end, *(b for b in boundaries if start <= b <= end)})
         total = max((end - start).days, 1)
-        lengths = [(b - a).days for a, b in zip(points, points[1:])]
+        lengths = [(b - a).days for a, b in itertools.pairwise(points)]
         cut = [n > GAP_MIN_DAYS and n > total * GAP_SHARE for n in lengths]
         cut_share = min(GAP_WIDTH * sum(cut), 40.0)
         kept_days = [n for n, c in zip(lengths, cut) if not c]
