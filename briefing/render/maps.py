@@ -165,37 +165,38 @@ def _area(ring: tuple[tuple[float, float], ...] | list[tuple[float, float]]) -> 
     return sum(ring[i - 1][0] * ring[i][1] - ring[i][0] * ring[i - 1][1] for i in range(len(ring))) / 2
 
 
-def _clip(ring: list[tuple[float, float]], low_x: float, low_y: float, high_x: float, high_y: float) -> list:
+Point = tuple[float, float]
+
+
+def _clip(ring: list[Point], low_x: float, low_y: float, high_x: float, high_y: float) -> list[Point]:
     """Sutherland–Hodgman: ``ring`` cut to the rectangle (cuts fall outside the visible frame)."""
-    edges = (
-        (lambda p: p[0] >= low_x, lambda a, b: _cross_x(a, b, low_x)),
-        (lambda p: p[0] <= high_x, lambda a, b: _cross_x(a, b, high_x)),
-        (lambda p: p[1] >= low_y, lambda a, b: _cross_y(a, b, low_y)),
-        (lambda p: p[1] <= high_y, lambda a, b: _cross_y(a, b, high_y)),
-    )
-    for inside, cross in edges:
+    # Each edge: the coordinate it bounds (0: x, 1: y), the bound, and which side is kept.
+    for axis, bound, keep_above in ((0, low_x, True), (0, high_x, False), (1, low_y, True), (1, high_y, False)):
         if not ring:
             break
-        out = []
+
+        def inside(p: Point) -> bool:
+            return p[axis] >= bound if keep_above else p[axis] <= bound  # noqa: B023 - used in this pass only
+
+        out: list[Point] = []
         previous = ring[-1]
         for point in ring:
             if inside(point):
                 if not inside(previous):
-                    out.append(cross(previous, point))
+                    out.append(_cross(previous, point, axis, bound))
                 out.append(point)
             elif inside(previous):
-                out.append(cross(previous, point))
+                out.append(_cross(previous, point, axis, bound))
             previous = point
         ring = out
     return ring
 
 
-def _cross_x(a: tuple[float, float], b: tuple[float, float], x: float) -> tuple[float, float]:
-    return x, a[1] + (b[1] - a[1]) * (x - a[0]) / (b[0] - a[0])
-
-
-def _cross_y(a: tuple[float, float], b: tuple[float, float], y: float) -> tuple[float, float]:
-    return a[0] + (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]), y
+def _cross(a: Point, b: Point, axis: int, bound: float) -> Point:
+    """Where the segment ``a``-``b`` crosses the line ``x = bound`` (axis 0) or ``y = bound`` (axis 1)."""
+    share = (bound - a[axis]) / (b[axis] - a[axis])
+    x, y = a[0] + (b[0] - a[0]) * share, a[1] + (b[1] - a[1]) * share
+    return (bound, y) if axis == 0 else (x, bound)
 
 
 def _num(value: float) -> str:

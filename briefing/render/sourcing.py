@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from briefing.model import Briefing, Source
+from briefing.model import Briefing, Source, via_chain
 from briefing.render import context as ctx
 
 #: (key, heading in the list), weakest first.
@@ -27,13 +27,6 @@ REASONS = (
 def assess(briefing: Briefing, sources: dict[str, Source], order: list[int]) -> ctx.SourcingAssessment:
     """The assessment of ``briefing``'s events, taken in chronology ``order``."""
 
-    def root(source_id: str) -> str:
-        seen = set()
-        while source_id in sources and sources[source_id].via and source_id not in seen:
-            seen.add(source_id)
-            source_id = sources[source_id].via  # type: ignore[assignment]
-        return source_id
-
     found: dict[str, list[ctx.Link]] = {key: [] for key, _ in REASONS}
     weakest: list[tuple[str, ctx.Link]] = []
     roots: set[str] = set()
@@ -45,7 +38,7 @@ def assess(briefing: Briefing, sources: dict[str, Source], order: list[int]) -> 
         if not ids:
             reasons.append("unsourced")
         else:
-            event_roots = {root(s) for s in ids}
+            event_roots = {via_chain(s, sources).root for s in ids}
             roots |= event_roots
             if all(sources[s].kind == "anonymous" for s in ids):
                 reasons.append("anonymous_only")

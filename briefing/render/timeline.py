@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -206,16 +207,15 @@ def build_timeline(
             )
         )
     cuts = [Cut(round(MARGIN + c.start * scale, 2), round(c.width * scale, 2), c.label) for c in axis.cuts()]
-    return Timeline(rows, _ticks(axis, pos, start, end), label, cuts)
+    return Timeline(rows, _ticks(axis, pos), label, cuts)
 
 
-def _ticks(axis: _Axis, pos: object, start: dt.date, end: dt.date) -> list[Tick]:
+def _ticks(axis: _Axis, place: Callable[[dt.date], float]) -> list[Tick]:
     """Month starts (and, where months are wide, weeks), chosen so that no two labels overlap.
 
     Candidates are ranked: the first day of each stretch between breaks, then years, months,
     weeks; each is kept if its label fits beside those already kept.
     """
-    place = pos  # type: ignore[assignment]
     candidates: list[tuple[int, float, dt.date, str]] = []
     pieces = []  # (first day, end) of each stretch between breaks
     piece_start = axis.points[0]
@@ -247,7 +247,7 @@ def _ticks(axis: _Axis, pos: object, start: dt.date, end: dt.date) -> list[Tick]
     labelled: set[dt.date] = set()
     gap = TICK_GAP_PX / AXIS_MIN_PX * 100
     for _, _, day, text in sorted(candidates, key=lambda c: (c[0], c[1], c[2])):
-        at = place(day)  # type: ignore[operator]
+        at = place(day)
         width = (len(text) * GLYPH_PX + 6) / AXIS_MIN_PX * 100
         if day in labelled or at + width > 100:
             continue
