@@ -131,3 +131,39 @@ def test_actor_and_chronology_pages_have_maps(example_site: Path, page: str) -> 
         target = (example_site / page).parent / path / "index.html"
         assert target.resolve().is_file(), href
         assert f'id="{anchor}"' in target.read_text(), href
+
+
+@pytest.mark.parametrize("hostile", [
+    '<svg onload="alert(1)"><circle r="1"/></svg>',
+    '<svg><image href="https://evil.example/x.png"/></svg>',
+    '<svg><use href="https://evil.example/s.svg#x"/></svg>',
+    '<svg><foreignObject><iframe src="https://evil.example/"></iframe></foreignObject></svg>',
+    '<svg><style>@import url(https://evil.example/x.css);</style></svg>',
+    '<svg><a href="javascript:alert(1)"><text>x</text></a></svg>',
+    '<svg><path d="M0 0" style="fill: url(https://evil.example/#p)" fill="url(https://evil.example/#p)"/></svg>',
+    '<svg><script>alert(1)</script></svg>',
+])
+def test_sanitiser_lets_no_active_svg_through(hostile: str) -> None:
+    clean = sanitize(hostile)
+    for bad in ("onload", "<image", "<use", "foreignObject", "<iframe", "<style", "@import", "javascript:",
+                "style=", "fill=", "<script", "evil.example"):
+        assert bad not in clean, (hostile, clean)
+
+
+places = st.tuples(
+    st.floats(-89, 89, allow_nan=False), st.floats(-179.9, 179.9, allow_nan=False),
+    st.sampled_from(["exact", "near", "city", "region", "country"]), st.sampled_from([None, "IQ", "US", "RU", "FJ"]),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(places, min_size=1, max_size=12))
+def test_any_places_give_a_bounded_map_with_markers_in_frame(points: list) -> None:
+    events = [MapEvent(n, "t", "d", f"#e{n}", lat, lon, precision, country)
+              for n, (lat, lon, precision, country) in enumerate(points, start=1)]
+    svg = str(build_map(events, "m", "l"))
+    assert len(svg.encode("utf-8")) <= MAX_BYTES
+    width, height = map(float, re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg).groups())
+    pins = [tuple(map(float, p)) for p in re.findall(r'class="brief-map-pin" cx="([-\d.]+)" cy="([-\d.]+)"', svg)]
+    assert len(pins) == len(events)
+    assert all(0 <= x <= width and 0 <= y <= height for x, y in pins)

@@ -6,7 +6,8 @@ output is deterministic. No script, no external library: HTML and CSS only.
 The axis is a *broken axis*. Every day an event starts or ends is a boundary;
 a stretch between two boundaries that holds no start or end and is both longer
 than :data:`GAP_MIN_DAYS` and a large share of the whole (:data:`GAP_SHARE`) is
-cut down to :data:`GAP_WIDTH` percent of the axis and drawn as a break. The rest
+cut down to :data:`GAP_WIDTH` percent of the axis and drawn as a break (unless every
+stretch qualifies: one long period keeps its axis whole). The rest
 of the axis is linear in days, so one early event no longer squeezes a dense
 month into a corner. Bars of ranges that cross a break cross it too.
 
@@ -105,11 +106,13 @@ class _Axis:
         total = max((end - start).days, 1)
         lengths = [(b - a).days for a, b in itertools.pairwise(points)]
         cut = [n > GAP_MIN_DAYS and n > total * GAP_SHARE for n in lengths]
+        if all(cut):  # nothing else to give the room to (one long period): keep the axis whole
+            cut = [False] * len(cut)
         cut_share = min(GAP_WIDTH * sum(cut), 40.0)
         kept_days = [n for n, c in zip(lengths, cut) if not c]
         # A few days never fill the whole axis (one day would be a third of it): the room
         # they leave goes to the breaks, or, without breaks, to both sides.
-        step = MIN_STEP_PX / AXIS_MIN_PX * 100
+        step = _step()
         room = min(100.0 - cut_share, max(sum(kept_days) * MAX_DAY, len(kept_days) * step))
         spare = 100.0 - cut_share - room
         gap = (cut_share + spare) / sum(cut) if any(cut) else 0.0
@@ -150,7 +153,7 @@ class _Axis:
 def _stretch(days: list[int], room: float) -> list[float]:
     """Widths for stretches of ``days``, in proportion, but none narrower than :data:`MIN_STEP_PX`
     (so two different days never share a spot); ``room`` percent in all."""
-    step = min(MIN_STEP_PX / AXIS_MIN_PX * 100, room / max(len(days), 1))
+    step = min(_step(), room / max(len(days), 1))
     # The shortest stretches take the minimum; the rest share what is left in proportion.
     short: set[int] = set()
     while True:
@@ -256,3 +259,8 @@ def _ticks(axis: _Axis, place: Callable[[dt.date], float]) -> list[Tick]:
         kept.append((at, at + width, text))
         labelled.add(day)
     return [Tick(text, round(left, 2)) for left, _, text in sorted(kept)]
+
+
+def _step() -> float:
+    """:data:`MIN_STEP_PX` in percent of the axis before its margins are taken off."""
+    return MIN_STEP_PX / AXIS_MIN_PX * 100 / ((100 - 2 * MARGIN) / 100)
