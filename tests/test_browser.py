@@ -208,6 +208,16 @@ def test_screenshots(served) -> None:
             path = OUTPUT / f"{name}-{suffix}.png"
             page.screenshot(path=str(path))
             assert path.stat().st_size > 20_000
+        # The briefing's chronology: timeline and map, for the README.
+        page.goto(base + BRIEFING, wait_until="networkidle")
+        top = page.locator("h2#chronology").bounding_box()
+        bottom = page.locator(".brief-map").first.bounding_box()
+        assert top and bottom
+        page.set_viewport_size({"width": viewport["width"], "height": int(bottom["y"] + bottom["height"] + 40)})
+        path = OUTPUT / f"briefing-chronology-{suffix}.png"
+        clip = {"x": 0, "y": top["y"] - 10, "width": viewport["width"], "height": bottom["y"] + bottom["height"] - top["y"] + 30}
+        page.screenshot(path=str(path), clip=clip, full_page=True)
+        assert path.stat().st_size > 20_000
         page.close()
 
 
