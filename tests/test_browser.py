@@ -321,3 +321,16 @@ def test_timeline_labels_fit_and_dense_days_stay_apart(served, width: int) -> No
     assert len(dense) == 4  # c. 29 June, c. 30 June, c. 1 July, 5 July
     gaps = [b - a for a, b in itertools.pairwise(dense)]
     assert min(gaps) >= 20, (width, dense)
+
+
+def test_date_notes_read_at_body_size_and_index_pages_use_the_column(served) -> None:
+    base, browser = served
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base + BRIEFING, wait_until="networkidle")
+    size = lambda selector: page.locator(selector).first.evaluate("e => getComputedStyle(e).fontSize")  # noqa: E731
+    assert size(".brief-date-note") == size(".md-typeset p")
+    for name in ("briefing", "actors", "chronology", "briefings", "tags"):
+        page.goto(base + PAGES[name], wait_until="networkidle")
+        # No left navigation that would only repeat the tabs: the content starts at the left margin.
+        assert not page.locator(".md-sidebar--primary").is_visible(), name
+        assert page.locator(".md-content").bounding_box()["x"] < 100, name
