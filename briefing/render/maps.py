@@ -26,6 +26,8 @@ from markupsafe import Markup, escape
 
 from briefing.model import Event
 
+Point = tuple[float, float]
+
 #: The size bound of one map's SVG, in bytes (the tests check the worst case: the whole world).
 MAX_BYTES = 150_000
 WIDTH = 640
@@ -33,6 +35,12 @@ MIN_HEIGHT, MAX_HEIGHT = 300, 520
 #: Radius of the circle drawn for each precision (None: a dot, or the country's shape).
 RADIUS_KM = {"exact": None, "near": 15.0, "city": 25.0, "region": 150.0, "country": 300.0}
 MARKER_R = 9.0
+#: Above this many located events, events near each other share one badge giving their count
+#: (a cell of :data:`GROUP_PX`), so a map of a busy year stays readable and within :data:`MAX_BYTES`.
+MAX_MARKERS = 40
+GROUP_PX = 56
+#: Tooltips quote at most this many characters of a title.
+TOOLTIP_CHARS = 90
 KM_PER_DEGREE = 111.32
 _PAD = 24.0  # px of the frame kept clear of markers
 _CLIP = 12.0  # px outside the frame where country outlines are cut
@@ -61,6 +69,8 @@ class Country:
     """Rings of (lon, lat), holes included; filled even-odd."""
     bbox: tuple[float, float, float, float]
     """The largest ring's (west, south, east, north): where the country's marker and name go."""
+    ring_boxes: tuple[tuple[float, float, float, float], ...]
+    """Each ring's (west, south, east, north), to skip rings outside a map without projecting them."""
 
 
 @lru_cache(maxsize=1)
@@ -78,10 +88,15 @@ def countries() -> tuple[Country, ...]:
                 lat += flat[i + 1]
                 points.append((lon / 100, lat / 100))
             rings.append(tuple(points))
-        largest = max(rings, key=lambda r: abs(_area(r)))
-        lons, lats = [p[0] for p in largest], [p[1] for p in largest]
-        out.append(Country(entry["iso"], entry["name"], tuple(rings), (min(lons), min(lats), max(lons), max(lats))))
+        boxes = tuple(_box(r) for r in rings)
+        largest = max(range(len(rings)), key=lambda i: abs(_area(rings[i])))
+        out.append(Country(entry["iso"], entry["name"], tuple(rings), boxes[largest], boxes))
     return tuple(out)
+
+
+def _box(ring: tuple[Point, ...]) -> tuple[float, float, float, float]:
+    lons, lats = [p[0] for p in ring], [p[1] for p in ring]
+    return min(lons), min(lats), max(lons), max(lats)
 
 
 @lru_cache(maxsize=1)
@@ -163,9 +178,6 @@ def _extent(events: list[MapEvent]) -> tuple[float, float, float, float]:
 
 def _area(ring: tuple[tuple[float, float], ...] | list[tuple[float, float]]) -> float:
     return sum(ring[i - 1][0] * ring[i][1] - ring[i][0] * ring[i - 1][1] for i in range(len(ring))) / 2
-
-
-Point = tuple[float, float]
 
 
 def _clip(ring: list[Point], low_x: float, low_y: float, high_x: float, high_y: float) -> list[Point]:
@@ -312,9 +324,8 @@ def build_map(events: list[MapEvent], map_id: str, label: str) -> Markup | None:
     names: list[tuple[str, tuple[float, float], tuple[float, float, float, float]]] = []
     for country in countries():
         kept = []
-        for ring in country.rings:
-            lons, lats = [p[0] for p in ring], [p[1] for p in ring]
-            if max(lons) < west - 1 or min(lons) > east + 1 or max(lats) < south - 1 or min(lats) > north + 1:
+        for ring, (r_west, r_south, r_east, r_north) in zip(country.rings, country.ring_boxes):
+            if r_east < west - 1 or r_west > east + 1 or r_north < south - 1 or r_south > north + 1:
                 continue
             clipped = _clip([projection(lon, lat) for lon, lat in ring], *frame)
             if len(clipped) >= 3:
@@ -331,18 +342,22 @@ def build_map(events: list[MapEvent], map_id: str, label: str) -> Markup | None:
 
     marks: list[str] = []
     markers: list[_Marker] = []
+    shaded: dict[str, Point] = {}
     for event in sorted(placed, key=lambda e: e.number):
         shape = shapes.get(event.country or "") if event.precision == "country" else None
         if shape:  # the country shaded; the marker at the coordinates, or inside the country
-            marks.append(f'<path class="brief-map-area" d="{_path(shape)}"/>')
+            iso = event.country or ""
+            if iso not in shaded:  # once per country, however many events it holds
+                shaded[iso] = _label_point(max(shape, key=lambda r: abs(_area(r))))
+                marks.append(f'<path class="brief-map-area" d="{_path(shape)}"/>')
             if event.lat is not None and event.lon is not None:
                 at = projection(event.lon, event.lat)
             else:
-                at = _label_point(max(shape, key=lambda r: abs(_area(r))))
+                at = shaded[iso]
         elif event.lat is not None and event.lon is not None:
             at = projection(event.lon, event.lat)
             radius_km = RADIUS_KM.get(event.precision)
-            if radius_km:
+            if radius_km and len(placed) <= MAX_MARKERS:
                 kind = "area" if event.precision in ("region", "country") else "circle"
                 r = max(radius_km / projection.km(1), 3.0)
                 marks.append(
@@ -351,10 +366,14 @@ def build_map(events: list[MapEvent], map_id: str, label: str) -> Markup | None:
         else:
             continue
         markers.append(_Marker(event, at, at))
-    _spread(markers, height)
+    grouped = len(markers) > MAX_MARKERS
+    if grouped:
+        markers = _group(markers, height)
+    else:
+        _spread(markers, height)
 
-    pins: list[str] = []
-    for marker in markers:
+    pins: list[str] = [_group_pin(m) for m in markers if isinstance(m, _Group)]
+    for marker in markers if not grouped else []:
         e = marker.event
         (ax, ay), (px, py) = marker.at, marker.pos
         leader = ""
@@ -362,7 +381,7 @@ def build_map(events: list[MapEvent], map_id: str, label: str) -> Markup | None:
             leader = f'<path class="brief-map-leader" d="M{_num(ax)} {_num(ay)}L{_num(px)} {_num(py)}"/>'
         pins.append(
             f'<a class="brief-map-marker" href="{escape(e.href)}" tabindex="-1">'
-            f"<title>{e.number}. {escape(e.date)}: {escape(e.title)}</title>{leader}"
+            f"<title>{e.number}. {escape(e.date)}: {escape(_short(e.title))}</title>{leader}"
             f'<circle class="brief-map-at" cx="{_num(ax)}" cy="{_num(ay)}" r="2.5"/>'
             f'<circle class="brief-map-pin" cx="{_num(px)}" cy="{_num(py)}" r="{_num(MARKER_R)}"/>'
             f'<text x="{_num(px)}" y="{_num(py + 4)}">{e.number}</text></a>'
@@ -401,18 +420,69 @@ def build_map(events: list[MapEvent], map_id: str, label: str) -> Markup | None:
         f'<rect class="brief-map-sea" x="0" y="0" width="{WIDTH}" height="{_num(height)}"/>'
         f'<g class="brief-map-land">{"".join(land)}</g>'
         f'<g class="brief-map-names">{"".join(labels)}</g>'
-        f'<g class="brief-map-marks">{"".join(marks)}</g>'
+        f'<g class="brief-map-marks">{"".join(dict.fromkeys(marks))}</g>'
         f"{_scale_bar(projection, height)}"
         f'<text class="brief-map-credit" x="{WIDTH - 8}" y="{_num(height - 8)}">Basemap: Natural Earth</text>'
         f"</svg>"
         f'<svg class="brief-map-overlay" viewBox="{view_box}" aria-hidden="true">{"".join(pins)}</svg>'
         f"</div>"
-        f'<figcaption>Map of {described} located event{plural}; the numbers are those of the list of events. '
-        f"A dot is an exact place, a ring a place known to within a few kilometres, a shaded area a region "
-        f"or country.</figcaption>"
+        f"<figcaption>{_caption(described, grouped)}</figcaption>"
         f"</figure>"
     )
     return Markup(svg)
+
+
+@dataclass(slots=True)
+class _Group(_Marker):
+    """Events that share one badge on a busy map: the first of them and how many there are."""
+
+    count: int = 1
+
+
+def _group(markers: list[_Marker], height: float) -> list[_Marker]:
+    """One badge per cell of :data:`GROUP_PX` holding events, at their mean place, linked to the first."""
+    cells: dict[tuple[int, int], list[_Marker]] = {}
+    for marker in markers:
+        cells.setdefault((int(marker.at[0] // GROUP_PX), int(marker.at[1] // GROUP_PX)), []).append(marker)
+    groups: list[_Marker] = []
+    for members in cells.values():
+        x = sum(m.at[0] for m in members) / len(members)
+        y = sum(m.at[1] for m in members) / len(members)
+        r = MARKER_R + 4
+        pos = (min(max(x, r + 2), WIDTH - r - 2), min(max(y, r + 2), height - r - 2))
+        groups.append(_Group(members[0].event, (x, y), pos, len(members)))
+    return groups
+
+
+def _group_pin(group: _Group) -> str:
+    e, (x, y) = group.event, group.pos
+    what = f"{group.count} events here, the first {e.number}. {e.date}: {_short(e.title)}" if group.count > 1 else (
+        f"{e.number}. {e.date}: {_short(e.title)}"
+    )
+    text = str(group.count) if group.count > 1 else str(e.number)
+    css = "brief-map-pin brief-map-group" if group.count > 1 else "brief-map-pin"
+    return (
+        f'<a class="brief-map-marker" href="{escape(e.href)}" tabindex="-1"><title>{escape(what)}</title>'
+        f'<circle class="{css}" cx="{_num(x)}" cy="{_num(y)}" r="{_num(MARKER_R + 4 if group.count > 1 else MARKER_R)}"/>'
+        f'<text x="{_num(x)}" y="{_num(y + 4)}">{text}</text></a>'
+    )
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= TOOLTIP_CHARS else title[: TOOLTIP_CHARS - 1].rstrip() + "…"
+
+
+def _caption(count: int, grouped: bool) -> str:
+    plural = "s" if count != 1 else ""
+    if grouped:
+        return (
+            f"Map of {count} located event{plural}. Events close together share a circle that gives their "
+            f"count and leads to the first of them; the list of events gives each place in words."
+        )
+    return (
+        f"Map of {count} located event{plural}; the numbers are those of the list of events. A dot is an exact "
+        f"place, a ring a place known to within a few kilometres, a shaded area a region or country."
+    )
 
 
 def _label_point(ring: list[tuple[float, float]]) -> tuple[float, float]:
