@@ -124,7 +124,7 @@ class _Projection:
     def __init__(self, west: float, south: float, east: float, north: float) -> None:
         self.lat0 = (south + north) / 2
         self.cos = max(math.cos(math.radians(self.lat0)), 0.2)
-        self.west, self.north = west, north
+        self.west, self.south, self.east, self.north = west, south, east, north
         self.scale = WIDTH / ((east - west) * self.cos)  # px per degree of latitude
         self.height = (north - south) * self.scale
 
@@ -164,6 +164,9 @@ def _extent(events: list[MapEvent]) -> tuple[float, float, float, float]:
     elif ratio > MAX_HEIGHT / WIDTH:  # too tall: grow east and west
         grow = (height_deg * WIDTH / MAX_HEIGHT / cos - (east - west)) / 2
         west, east = west - grow, east + grow
+    # On a grid of half degrees (outwards), so briefings on one region share a basemap (cached).
+    west, south = math.floor(west * 2) / 2, math.floor(south * 2) / 2
+    east, north = math.ceil(east * 2) / 2, math.ceil(north * 2) / 2
     # Inside the world; a map that would cross the antimeridian shows the whole width instead.
     if west < -180 or east > 180:
         width = min(east - west, 360.0)
@@ -303,31 +306,27 @@ def _scale_bar(projection: _Projection, height: float) -> str:
     )
 
 
-def build_map(events: list[MapEvent], map_id: str, label: str) -> Markup | None:
-    """The SVG figure for ``events`` (those :func:`mappable`), or None when none can be placed.
+_Shapes = dict[str, list[list[Point]]]
+_Names = list[tuple[str, Point, tuple[float, float, float, float]]]
 
-    ``map_id`` must be unique on the page (it names the title and description);
-    ``label`` names the map for screen readers ("Map of the events in ...").
-    """
-    placed = mappable(events)
-    if not placed:
-        return None
-    projection = _Projection(*_extent(placed))
-    width, height = float(WIDTH), projection.height
-    frame = (-_CLIP, -_CLIP, width + _CLIP, height + _CLIP)
-    west, north = projection.west, projection.north
-    east = west + width / projection.scale / projection.cos
-    south = north - height / projection.scale
 
-    shapes: dict[str, list[list[tuple[float, float]]]] = {}
+@lru_cache(maxsize=64)
+def _basemap(west: float, south: float, east: float, north: float) -> tuple[str, _Shapes, _Names]:
+    """The countries of one extent: their paths, their shapes in pixels by ISO code, and where names
+    could go. Cached: briefings on one region share extents (they are snapped to a grid)."""
+    projection = _Projection(west, south, east, north)
+    frame = (-_CLIP, -_CLIP, WIDTH + _CLIP, projection.height + _CLIP)
+    shapes: _Shapes = {}
     land: list[str] = []
-    names: list[tuple[str, tuple[float, float], tuple[float, float, float, float]]] = []
+    names: _Names = []
     for country in countries():
         kept = []
         for ring, (r_west, r_south, r_east, r_north) in zip(country.rings, country.ring_boxes):
             if r_east < west - 1 or r_west > east + 1 or r_north < south - 1 or r_south > north + 1:
                 continue
-            clipped = _clip([projection(lon, lat) for lon, lat in ring], *frame)
+            projected = [projection(lon, lat) for lon, lat in ring]
+            inside = west <= r_west and r_east <= east and south <= r_south and r_north <= north
+            clipped = projected if inside else _clip(projected, *frame)
             if len(clipped) >= 3:
                 kept.append(clipped)
         if not kept:
@@ -339,6 +338,21 @@ def build_map(events: list[MapEvent], map_id: str, label: str) -> Markup | None:
         main = max(kept, key=lambda r: abs(_area(r)))
         xs, ys = [p[0] for p in main], [p[1] for p in main]
         names.append((country.name, _label_point(main), (min(xs), min(ys), max(xs), max(ys))))
+    return "".join(land), shapes, names
+
+
+def build_map(events: list[MapEvent], map_id: str, label: str) -> Markup | None:
+    """The SVG figure for ``events`` (those :func:`mappable`), or None when none can be placed.
+
+    ``map_id`` must be unique on the page (it names the title and description);
+    ``label`` names the map for screen readers ("Map of the events in ...").
+    """
+    placed = mappable(events)
+    if not placed:
+        return None
+    projection = _Projection(*_extent(placed))
+    width, height = float(WIDTH), projection.height
+    land, shapes, names = _basemap(projection.west, projection.south, projection.east, projection.north)
 
     marks: list[str] = []
     markers: list[_Marker] = []
@@ -418,7 +432,7 @@ def build_map(events: list[MapEvent], map_id: str, label: str) -> Markup | None:
         f'<desc id="{map_id}-desc">{described} located event{plural}, numbered as in the list of events, '
         f"which describes each place in words.</desc>"
         f'<rect class="brief-map-sea" x="0" y="0" width="{WIDTH}" height="{_num(height)}"/>'
-        f'<g class="brief-map-land">{"".join(land)}</g>'
+        f'<g class="brief-map-land">{land}</g>'
         f'<g class="brief-map-names">{"".join(labels)}</g>'
         f'<g class="brief-map-marks">{"".join(dict.fromkeys(marks))}</g>'
         f"{_scale_bar(projection, height)}"
