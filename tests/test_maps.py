@@ -167,3 +167,14 @@ def test_any_places_give_a_bounded_map_with_markers_in_frame(points: list) -> No
     pins = [tuple(map(float, p)) for p in re.findall(r'class="brief-map-pin" cx="([-\d.]+)" cy="([-\d.]+)"', svg)]
     assert len(pins) == len(events)
     assert all(0 <= x <= width and 0 <= y <= height for x, y in pins)
+
+
+def test_a_busy_map_groups_nearby_events_into_counted_badges() -> None:
+    events = [MapEvent(n, f"Event {n}", "d", f"#e{n}", 33 + (n % 17) * 0.2, 44 + (n % 13) * 0.3, "near", "IQ")
+              for n in range(1, 401)]
+    svg = str(build_map(events, "m", "l"))
+    assert len(svg.encode("utf-8")) <= MAX_BYTES
+    counts = [int(c) for c in re.findall(r'class="brief-map-pin brief-map-group"[^>]*/><text[^>]*>(\d+)</text>', svg)]
+    singles = len(re.findall(r'class="brief-map-pin" ', svg))
+    assert counts and sum(counts) + singles == 400  # every event is counted once
+    assert "events here, the first" in svg and "Events close together share a circle" in svg
