@@ -35,6 +35,8 @@ MIN_HEIGHT, MAX_HEIGHT = 300, 520
 #: Radius of the circle drawn for each precision (None: a dot, or the country's shape).
 RADIUS_KM = {"exact": None, "near": 15.0, "city": 25.0, "region": 150.0, "country": 300.0}
 MARKER_R = 9.0
+#: Badges are drawn larger on a phone (briefing.css: r 11px there): their centres stay this far apart.
+BADGE_SPACING = 24.0
 #: Above this many located events, events near each other share one badge giving their count
 #: (a cell of :data:`GROUP_PX`), so a map of a busy year stays readable and within :data:`MAX_BYTES`.
 MAX_MARKERS = 40
@@ -265,7 +267,7 @@ def _spread(markers: list[_Marker], height: float) -> None:
 
     def free(pos: tuple[float, float]) -> bool:
         return low <= pos[0] <= high_x and low <= pos[1] <= high_y and all(
-            math.dist(pos, other) >= MARKER_R * 2 + 2 for other in placed
+            math.dist(pos, other) >= BADGE_SPACING for other in placed
         )
 
     # Where several events share a place, every badge moves aside, so the place itself shows.
@@ -398,7 +400,7 @@ def build_map(events: list[MapEvent], map_id: str, label: str) -> Markup | None:
             f"<title>{e.number}. {escape(e.date)}: {escape(_short(e.title))}</title>{leader}"
             f'<circle class="brief-map-at" cx="{_num(ax)}" cy="{_num(ay)}" r="2.5"/>'
             f'<circle class="brief-map-pin" cx="{_num(px)}" cy="{_num(py)}" r="{_num(MARKER_R)}"/>'
-            f'<text x="{_num(px)}" y="{_num(py + 4)}">{e.number}</text></a>'
+            f'<text x="{_num(px)}" y="{_num(py)}">{e.number}</text></a>'
         )
 
     taken = [(m.pos[0] - MARKER_R, m.pos[1] - MARKER_R, m.pos[0] + MARKER_R, m.pos[1] + MARKER_R) for m in markers]
@@ -478,7 +480,7 @@ def _group_pin(group: _Group) -> str:
     return (
         f'<a class="brief-map-marker" href="{escape(e.href)}" tabindex="-1"><title>{escape(what)}</title>'
         f'<circle class="{css}" cx="{_num(x)}" cy="{_num(y)}" r="{_num(MARKER_R + 4 if group.count > 1 else MARKER_R)}"/>'
-        f'<text x="{_num(x)}" y="{_num(y + 4)}">{text}</text></a>'
+        f'<text x="{_num(x)}" y="{_num(y)}">{text}</text></a>'
     )
 
 
