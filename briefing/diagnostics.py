@@ -57,8 +57,10 @@ class Diagnostics:
         return bool(self.errors) or (strict and bool(self.warnings))
 
     def sorted(self) -> list[Diagnostic]:
-        # Sort by file, then position; dict.fromkeys drops exact repeats, keeping order.
-        return list(dict.fromkeys(sorted(self.items)))
+        # Errors first (what stops the build), each group by file, then position;
+        # dict.fromkeys drops exact repeats, keeping order.
+        ordered = sorted(self.items, key=lambda d: (d.severity != "error", d.path, d.line, d.column, d.message))
+        return list(dict.fromkeys(ordered))
 
     def summary(self) -> str:
         """'2 errors, 1 warning', or an empty string when there is nothing to say."""

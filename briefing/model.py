@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from briefing.dates import EXAMPLES, EdtfDate, EdtfError, parse_date
+from briefing import suggest
 from briefing.markings import Marking
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -47,10 +48,7 @@ def _check_id(value: str) -> str:
 
 def _check_country(value: str) -> str:
     if pycountry.countries.get(alpha_2=value) is None or value != value.upper():
-        hint = ""
-        if pycountry.countries.get(alpha_2=value.upper()):
-            hint = f" (did you mean '{value.upper()}'?)"
-        raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code{hint}")
+        raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code{suggest.country_hint(value)}")
     return value
 
 
@@ -62,7 +60,7 @@ def _check_date(value: Any) -> EdtfDate:
     try:
         return parse_date(value)
     except EdtfError as exc:
-        raise ValueError(str(exc)) from None
+        raise ValueError(str(exc) + suggest.date_hint(value)) from None
 
 
 def _check_url(value: str) -> str:
