@@ -133,6 +133,8 @@ def check(config_file: str, content: str | None, strict: bool, drafts: bool, max
         if fmt == "text" and result.project is not None:
             p = result.project
             click.echo(f"ok: {len(p.briefings)} briefing(s), {len(p.actors)} actor(s)", err=True)
+            if result.summary:
+                click.echo(result.summary, err=True)
         return 0
 
     _run(action)
@@ -257,6 +259,9 @@ def build(config_file: str, content: str | None, strict: bool, drafts: bool, max
             gc.unfreeze()
             config.plugins.on_shutdown()
         click.echo(f"built the site in {config.site_dir}", err=True)
+        summary = getattr(config.plugins.get("briefing"), "summary", "")
+        if summary:
+            click.echo(summary, err=True)
         return 0
 
     _run(action)

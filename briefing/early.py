@@ -73,10 +73,10 @@ class EarlyGeneration:
         self.discard()
         if message is None:
             return None
-        items, pages, latest = message
+        items, pages, latest, summary = message
         diagnostics = Diagnostics()
         diagnostics.items.extend(items)
-        return Generation(diagnostics, None, pages, latest)
+        return Generation(diagnostics, None, pages, latest, summary=summary)
 
     def discard(self) -> None:
         """Stop the child (if still running) and reap it."""
@@ -153,7 +153,7 @@ def _fork() -> EarlyGeneration | None:
             if settings is not None:
                 result = generate(settings)
                 with os.fdopen(result_write, "wb") as pipe:
-                    _send(pipe, (result.diagnostics.items, result.pages, result.latest_as_of))
+                    _send(pipe, (result.diagnostics.items, result.pages, result.latest_as_of, result.summary))
         except BaseException:  # noqa: BLE001 - the parent generates again and reports it
             code = 1
         os._exit(code)

@@ -30,6 +30,8 @@ class Generation:
     pages: dict[str, str] = field(default_factory=dict)
     latest_as_of: dt.date | None = None
     """The latest ``as_of`` of the visible briefings: it dates a reproducible build."""
+    summary: str = ""
+    """What the profile publishes and leaves out, with names: for the terminal only, never the site."""
 
     def failed(self, strict: bool = False) -> bool:
         return self.diagnostics.failed(strict=strict)
@@ -45,8 +47,12 @@ def validate(settings: Settings) -> Generation:
     """Load and validate everything (``briefing check``)."""
     from briefing.validate import load_project
 
-    project, diagnostics = load_project(settings.content_dir, settings.vocabularies)
-    return Generation(diagnostics, project)
+    from briefing.published import summary
+
+    project, diagnostics = load_project(
+        settings.content_dir, settings.vocabularies, preview=settings.preview, drafts=settings.drafts
+    )
+    return Generation(diagnostics, project, summary=summary(project, profile_of(settings)))
 
 
 def import_stages() -> None:
@@ -89,6 +95,6 @@ def generate(settings: Settings) -> Generation:
         pages = render_pages(visible, profile, settings.templates_dir, report, directory_urls=settings.directory_urls)
     except TemplateProblem as problem:
         diagnostics.error(problem.path, problem.line, 1, problem.message)
-        return Generation(diagnostics, visible)
+        return Generation(diagnostics, visible, summary=result.summary)
     latest = max((b.as_of.upper for b in visible.briefings.values()), default=None)
-    return Generation(diagnostics, visible, pages, latest)
+    return Generation(diagnostics, visible, pages, latest, summary=result.summary)

@@ -25,6 +25,8 @@ class Settings:
     strict: bool = False
     directory_urls: bool = True
     """MkDocs' ``use_directory_urls``: the URL form of links in raw HTML."""
+    preview: bool = False
+    """``briefing serve``: draft scaffolds still reading FILL IN are drafts in progress, not errors."""
 
     @classmethod
     def from_plugin(

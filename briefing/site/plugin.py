@@ -21,6 +21,7 @@ Event order in a build (see mkdocs ``commands/build.py``):
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import re
@@ -32,13 +33,14 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_relative_url
 
 from briefing.config import BriefingConfig
 from briefing.diagnostics import Diagnostic
 from briefing.early import EarlyGeneration
 from briefing.jinjacache import compiled_templates
 from briefing.settings import Settings
-from briefing.site import output
+from briefing.site import output, preview
 from briefing.site.sanitizer import Sanitizer
 
 if TYPE_CHECKING:
@@ -90,6 +92,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.csp_hashes: set[str] = set()
         self.csp_files: list[tuple[Path, frozenset[str]]] = []
         self.sanitizer = Sanitizer()
+        self.pages: dict[str, str] = {}
+        self.summary = ""
+        """What this build published and left out (``briefing build`` prints it)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         global _SERVING
@@ -103,7 +108,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         settings = Settings.from_plugin(
             self.config, config.config_file_path, strict=strict, directory_urls=config.use_directory_urls
         )
+        if _SERVING:  # draft scaffolds are drafts in progress, not errors (briefing.site.preview)
+            settings = dataclasses.replace(settings, preview=True)
         self.settings = settings
+        self.summary = ""  # MkDocs keeps plugin instances across `serve` rebuilds
         global EARLY
         self.early, EARLY = EARLY, None
         self.result = None
@@ -132,9 +140,20 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
             result = generate(self.settings)
             log.debug(f"generated {len(result.pages)} pages in {time.perf_counter() - start:.2f} s")
-        self.result = result
         self._report(result.diagnostics.sorted())
         strict = self.settings.strict
+        if _SERVING:  # never fail (MkDocs' server would hang): serve the last good site and the problems
+            served = preview.STATE.take(result, strict)
+            self.result, self.pages = served, preview.STATE.pages(served)
+            self._set_epoch(served)
+            if result.failed(strict):
+                kept = "the last good site" if preview.STATE.last_good is not None else "only the problems"
+                log.warning(f"the build failed: serving {kept}, with the problems at /{preview.PAGE[:-3]}/")
+            else:
+                self.summary = result.summary
+            return served
+        self.result, self.pages = result, result.pages
+        self.summary = result.summary
         if result.failed(strict):
             errors, warnings = len(result.diagnostics.errors), len(result.diagnostics.warnings)
             raise ContentBuildError(
@@ -161,7 +180,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         # Taken this late so that the early child can finish while MkDocs lists the theme's files.
-        generated = (self.result or self._obtain()).pages
+        if self.result is None:
+            self._obtain()
+        generated = self.pages
         for file in list(files):
             if file.generated_by is not None or file.src_dir != config.docs_dir:
                 continue  # theme assets and other plugins' files
@@ -191,6 +212,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         return env
 
     def on_post_page(self, html: str, *, page: Any, config: MkDocsConfig) -> str:
+        if _SERVING:
+            problems = get_relative_url(preview.PAGE.removesuffix(".md") + "/", page.url) if config.use_directory_urls \
+                else get_relative_url(preview.PAGE.removesuffix(".md") + ".html", page.url)
+            return preview.STATE.banner(html, problems)
         return self._with_csp(html, Path(page.file.abs_dest_path))
 
     def on_post_template(self, html: str, *, template_name: str, config: MkDocsConfig) -> str:
@@ -220,6 +245,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._detach()
         output.widen_csp(self.csp_files, self.csp_hashes)
+        if _SERVING:  # a preview never fails: MkDocs printed the warnings; the site stays served
+            if self.summary:
+                log.info(self.summary)
+            return
         if self.warnings is not None and self.warnings.count:
             raise PluginError(
                 f"{self.warnings.count} warning(s) about links or content during the build (see above); "
