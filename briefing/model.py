@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from briefing.dates import EXAMPLES, EdtfDate, EdtfError, parse_date
+from briefing.dates import EDTF_PATTERN, EXAMPLES, EdtfDate, EdtfError, parse_date
 from briefing import suggest
 from briefing.markings import Marking
 
@@ -91,7 +91,12 @@ Date = Annotated[
     EdtfDate,
     PlainValidator(_check_date),
     WithJsonSchema(
-        {"type": "string", "description": "EDTF date, levels 0 and 1", "examples": ["2021-06-27", "2021-06-27~", "2021-06-27/2021-06-29"]}
+        {
+            "type": "string", "pattern": EDTF_PATTERN,
+            "description": "EDTF date, levels 0 and 1: 2021-06-27 (a day), 2021-06 (a month), "
+            "2021-06-27~ (about), 2021-06-27? (uncertain), 2021-06-27/2021-06-29 (between)",
+            "examples": ["2021-06-27", "2021-06-27~", "2021-06-27/2021-06-29"],
+        }
     ),
 ]
 Url = Annotated[str, AfterValidator(_check_url), WithJsonSchema({"type": "string", "format": "uri", "pattern": "^(https?|mailto):"})]
