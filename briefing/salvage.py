@@ -104,3 +104,42 @@ def _is_id(word: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def raw_references(data: Any) -> list[tuple[tuple, str, str]]:
+    """Every reference written in a briefing's raw data: (path, text, what it should name).
+
+    ``what`` is ``actor``, ``briefing``, ``event``, ``source``, ``event type`` or ``source kind``.
+    """
+    found: list[tuple[tuple, str, str]] = []
+    if not isinstance(data, dict):
+        return found
+
+    def items(value: Any) -> list[tuple[int, Any]]:
+        return list(enumerate(value)) if isinstance(value, list) else []
+
+    def add(path: tuple, value: Any, what: str) -> None:
+        if isinstance(value, str):
+            found.append((path, value, what))
+
+    if isinstance(data.get("actors"), dict):
+        for key in data["actors"]:
+            add(("actors", key), key, "actor")
+    for i, value in items(data.get("related")):
+        add(("related", i), value, "briefing")
+    for i, judgment in items(data.get("key_judgments")):
+        if isinstance(judgment, dict):
+            for j, value in items(judgment.get("basis")):
+                add(("key_judgments", i, "basis", j), value, "event")
+    for i, event in items(data.get("events")):
+        if isinstance(event, dict):
+            add(("events", i, "type"), event.get("type"), "event type")
+            for j, value in items(event.get("actors")):
+                add(("events", i, "actors", j), value, "actor")
+            for j, value in items(event.get("sources")):
+                add(("events", i, "sources", j), value, "source")
+    for i, source in items(data.get("sources")):
+        if isinstance(source, dict):
+            add(("sources", i, "kind"), source.get("kind"), "source kind")
+            add(("sources", i, "via"), source.get("via"), "source")
+    return found

@@ -7,6 +7,7 @@ found, all at once, never only the first.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import types
@@ -452,12 +453,37 @@ def _check_references(project: Project, diagnostics: Diagnostics, failed: _Faile
                         chain = " -> ".join(loop + [loop[0]])
                         report.error(("sources", i, "via"), f"'via' chain loops: {chain}")
 
+        if partial:
+            names = {
+                "actor": known_actors, "briefing": {b: [] for b in known_briefings},
+                "event": {e: [] for e in event_ids}, "source": {s: [] for s in source_ids},
+                "event type": {k: [v] for k, v in (vocab.event_types.items() if vocab else ())},
+                "source kind": {k: [v] for k, v in (vocab.source_kinds.items() if vocab else ())},
+            }
+            _refine_invalid_ids(document, diagnostics, names)
+
     for actor_id in project.actors:
         if actor_id not in referenced:
             document, index = project.actor_files[actor_id]
             _Reporter(document, diagnostics, prefix=(index,)).warning(
                 ("id",), f"actor '{actor_id}' is not referenced by any briefing"
             )
+
+
+def _refine_invalid_ids(document: Document, diagnostics: Diagnostics, names: dict[str, Any]) -> None:
+    """A reference that is not even an id ('Revolutionary Guards', 'Air strike') is usually a name
+    or label of a known one: say which, in the diagnostic already reported for it."""
+    for path, value, what in salvage.raw_references(document.data):
+        if salvage._is_id(value):
+            continue
+        found = suggest.suggest(value, names[what])
+        if found is None:
+            continue
+        mark = document.key_mark(path) if path[0] == "actors" else document.mark(path)
+        for index, d in enumerate(diagnostics.items):
+            if d.path == document.path and (d.line, d.column) == (mark.line, mark.column) and "is not a valid id" in d.message:
+                message = f"{format_path(path)}: '{value}' is not an id: did you mean the {what} '{found}'?"
+                diagnostics.items[index] = dataclasses.replace(d, message=message)
 
 
 def _via_loop(start: str, sources: dict) -> list[str]:
