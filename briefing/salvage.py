@@ -95,10 +95,10 @@ def words(text: str) -> set[str]:
             if word:
                 found.add(word)
             current = []
-    return {w for w in found if _is_id(w)}
+    return {w for w in found if is_id(w)}
 
 
-def _is_id(word: str) -> bool:
+def is_id(word: str) -> bool:
     try:
         _check_id(word)
     except ValueError:

@@ -16,6 +16,8 @@ import difflib
 import re
 from typing import Iterable, Mapping
 
+#: Longest value a suggestion is looked for (ids are at most 80 characters; labels and names are short).
+MAX_LENGTH = 120
 #: Below this similarity, a spelling suggestion misleads more than it helps.
 CUTOFF = 0.7
 
@@ -87,7 +89,7 @@ def suggest(value: str, known: Mapping[str, Iterable[str | None]] | Iterable[str
     an ICD 203 synonym, then the closest spelling.
     """
     names: Mapping[str, Iterable[str | None]] = known if isinstance(known, Mapping) else {k: () for k in known}
-    if not names:
+    if not names or len(value) > MAX_LENGTH:  # spelling distance is quadratic: no suggestion for a page of text
         return None
     wanted = normalize(value)
     by_form: dict[str, str] = {}

@@ -473,17 +473,20 @@ def _check_references(project: Project, diagnostics: Diagnostics, failed: _Faile
 def _refine_invalid_ids(document: Document, diagnostics: Diagnostics, names: dict[str, Any]) -> None:
     """A reference that is not even an id ('Revolutionary Guards', 'Air strike') is usually a name
     or label of a known one: say which, in the diagnostic already reported for it."""
+    invalid = {
+        (d.line, d.column): index
+        for index, d in enumerate(diagnostics.items)
+        if d.path == document.path and "is not a valid id" in d.message
+    }
     for path, value, what in salvage.raw_references(document.data):
-        if salvage._is_id(value):
-            continue
-        found = suggest.suggest(value, names[what])
-        if found is None:
+        if salvage.is_id(value):
             continue
         mark = document.key_mark(path) if path[0] == "actors" else document.mark(path)
-        for index, d in enumerate(diagnostics.items):
-            if d.path == document.path and (d.line, d.column) == (mark.line, mark.column) and "is not a valid id" in d.message:
-                message = f"{format_path(path)}: '{value}' is not an id: did you mean the {what} '{found}'?"
-                diagnostics.items[index] = dataclasses.replace(d, message=message)
+        index = invalid.get((mark.line, mark.column))
+        found = suggest.suggest(value, names[what]) if index is not None else None
+        if index is not None and found is not None:
+            message = f"{format_path(path)}: '{value}' is not an id: did you mean the {what} '{found}'?"
+            diagnostics.items[index] = dataclasses.replace(diagnostics.items[index], message=message)
 
 
 def _via_loop(start: str, sources: dict) -> list[str]:
