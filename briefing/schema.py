@@ -79,7 +79,7 @@ def _ids(ids: list[str], description: str) -> dict[str, Any]:
 
 def _scales(defs: dict[str, Any]) -> None:
     """Words for the scales: one title and one description per field (no 'X || X' hover)."""
-    from briefing.render import CREDIBILITY, LIKELIHOOD, RELIABILITY
+    from briefing.model import CREDIBILITY, LIKELIHOOD, RELIABILITY
 
     likelihood = {value: f"{label} ({share})" for value, (label, share) in LIKELIHOOD.items()}
     _scale(

@@ -9,23 +9,21 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 import types
 import typing
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pydantic
 from pydantic import BaseModel
+from pydantic_core import ErrorDetails
 
 from briefing import salvage, suggest
-from briefing.diagnostics import Diagnostics, did_you_mean
-from briefing.gcpause import gc_paused
+from briefing.diagnostics import Diagnostics, FieldPath, did_you_mean, display_path, format_path
 from briefing.load import MAX_FILE_BYTES, Document, Mark, load_bytes
-from briefing.model import Actor, Briefing, Id, Text
-from briefing.model import _check_id
-from briefing.parallel import fork_map
+from briefing.model import Actor, Briefing, Project, Vocabularies, _check_id, via_chain
 from briefing.scaffold import PLACEHOLDER
 
 CONTENT_SUFFIXES = (".yaml", ".yml")
@@ -33,67 +31,8 @@ CONTENT_SUFFIXES = (".yaml", ".yml")
 _LOOKALIKE_SUFFIXES = (".yaml~", ".yml~", ".json", ".yaml.bak", ".yml.bak", ".yaml.orig", ".txt", ".md")
 
 
-class Vocabularies(BaseModel):
-    """The allowed ``type``/``kind`` values, each id with its display label."""
-
-    model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
-
-    event_types: dict[Id, Text]
-    actor_kinds: dict[Id, Text]
-    source_kinds: dict[Id, Text]
-
-
-@dataclass
-class Project:
-    """The validated content: every briefing and actor, and where each came from."""
-
-    briefings: dict[str, Briefing] = field(default_factory=dict)
-    actors: dict[str, Actor] = field(default_factory=dict)
-    vocabularies: Vocabularies | None = None
-    briefing_files: dict[str, Document] = field(default_factory=dict)
-    actor_files: dict[str, tuple[Document, int]] = field(default_factory=dict)
-    in_progress: list[str] = field(default_factory=list)
-    """Draft scaffolds still reading ``FILL IN``, left out of a preview (``serve``) instead of failing it."""
-
-    def locate(self, briefing_id: str, path: tuple) -> tuple[str, Mark]:
-        document = self.briefing_files[briefing_id]
-        return document.path, document.mark(path)
-
-
-def display_path(path: Path) -> str:
-    """The path as the analyst would type it: relative to the working directory when inside it."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-
-
 # Parsed files keyed by path and content hash: `serve` re-validates only what changed.
 _PARSE_CACHE: dict[str, tuple[str, Any]] = {}
-
-
-#: Below this many changed files, parsing in one process is faster than forking.
-PARALLEL_MIN_FILES = 16
-
-
-def _prefetch(jobs: list[tuple[Path, str, Any]]) -> None:
-    """Parse the changed files among ``jobs`` into the cache, two processes at a time."""
-    todo = []
-    for file, display, kind in jobs:
-        try:
-            if file.stat().st_size > MAX_FILE_BYTES:
-                continue  # _parse reports it
-            digest = _digest(file.read_bytes(), kind)
-        except OSError:
-            continue
-        cached = _PARSE_CACHE.get(display)
-        if not (cached and cached[0] == digest):
-            todo.append((file, display, kind))
-    if len(todo) < PARALLEL_MIN_FILES:
-        return  # _parse does them one by one
-    entries, _ = fork_map(lambda job: _parse_entry(job[0].read_bytes(), job[1], job[2]), todo, min_items=PARALLEL_MIN_FILES)
-    for (_, display, _), entry in zip(todo, entries):
-        _PARSE_CACHE[display] = entry
 
 
 def _digest(raw: bytes, kind: Any) -> str:
@@ -142,7 +81,7 @@ def _parse(file: Path, display: str, kind: type | Any, diagnostics: Diagnostics)
 _PLACEHOLDER_MESSAGE = f"still a placeholder; replace the {PLACEHOLDER} text"
 
 
-def _placeholders(document: Document, data: Any, path: tuple, diagnostics: Diagnostics) -> bool:
+def _placeholders(document: Document, data: Any, path: FieldPath, diagnostics: Diagnostics) -> bool:
     """Report values still reading ``FILL IN`` (from ``briefing new``); True if any."""
     found = False
     if isinstance(data, str):
@@ -171,16 +110,15 @@ def _validate_value(document: Document, kind: Any, diagnostics: Diagnostics) -> 
         return None
 
 
-_ADAPTERS: dict[Any, pydantic.TypeAdapter] = {}
+_ADAPTERS: dict[Any, pydantic.TypeAdapter[Any]] = {}
 
 
-def _adapter(kind: Any) -> pydantic.TypeAdapter:
+def _adapter(kind: Any) -> pydantic.TypeAdapter[Any]:
     if kind not in _ADAPTERS:
         _ADAPTERS[kind] = pydantic.TypeAdapter(kind)
     return _ADAPTERS[kind]
 
 
-@gc_paused
 def load_project(
     content_dir: Path, vocabularies_file: Path, *, preview: bool = False, drafts: bool = False
 ) -> tuple[Project, Diagnostics]:
@@ -199,10 +137,6 @@ def load_project(
         return project, diagnostics
     actor_files = _content_files(content_dir / "actors", diagnostics)
     briefing_files = _content_files(content_dir / "briefings", diagnostics)
-    _prefetch(
-        [(f, display_path(f), list[Actor]) for f in actor_files]
-        + [(f, display_path(f), Briefing) for f in briefing_files]
-    )
 
     for file in actor_files:
         display = display_path(file)
@@ -210,6 +144,7 @@ def load_project(
         if actors is None:
             failed.actor_file(file, document)
             continue
+        assert document is not None  # a value comes only from a document
         for index, actor in enumerate(actors):
             if actor.id in project.actor_files:
                 other, other_index = project.actor_files[actor.id]
@@ -233,15 +168,15 @@ def load_project(
             diagnostics.error(display, 1, 1, f"file name: {exc}; a briefing's id is its file name")
             continue
         if briefing_id in project.briefing_files or briefing_id in failed.briefing_ids:
-            other = (
+            also = (
                 project.briefing_files[briefing_id].path
                 if briefing_id in project.briefing_files else failed.briefing_ids[briefing_id]
             )
-            diagnostics.error(display, 1, 1, f"duplicate briefing id '{briefing_id}' (also {other})")
+            diagnostics.error(display, 1, 1, f"duplicate briefing id '{briefing_id}' (also {also})")
             continue
         found = Diagnostics()
         document, briefing = _parse(file, display, Briefing, found)
-        if briefing is None:
+        if briefing is None or document is None:
             failed.briefing_ids[briefing_id] = display
             if preview and _in_progress(document, found):
                 project.in_progress.append(briefing_id)
@@ -347,7 +282,7 @@ def _load_vocabularies(file: Path, diagnostics: Diagnostics) -> Vocabularies | N
         diagnostics.error(display, 1, 1, "vocabularies file not found")
         return None
     _, vocabularies = _parse(file, display, Vocabularies, diagnostics)
-    return vocabularies
+    return vocabularies if isinstance(vocabularies, Vocabularies) else None
 
 
 # -- references --------------------------------------------------------------------------------
@@ -448,10 +383,10 @@ def _check_references(project: Project, diagnostics: Diagnostics, failed: _Faile
                 if source.via == source.id:
                     report.error(("sources", i, "via"), f"source '{source.id}' cannot come via itself")
                 elif report.unknown(("sources", i, "via"), source.via, source_ids, "source", others={"event": event_ids}):
-                    loop = _via_loop(source.id, sources) if source.id is not None else []
-                    if loop and loop[0] == source.id:
-                        chain = " -> ".join(loop + [loop[0]])
-                        report.error(("sources", i, "via"), f"'via' chain loops: {chain}")
+                    chain = via_chain(source.id, sources)
+                    if chain.loops_back:
+                        loop = " -> ".join([*chain.ids, source.id])
+                        report.error(("sources", i, "via"), f"'via' chain loops: {loop}")
 
         if partial:
             names = {
@@ -489,18 +424,6 @@ def _refine_invalid_ids(document: Document, diagnostics: Diagnostics, names: dic
             diagnostics.items[index] = dataclasses.replace(diagnostics.items[index], message=message)
 
 
-def _via_loop(start: str, sources: dict) -> list[str]:
-    """The loop the ``via`` chain from ``start`` runs into, or an empty list."""
-    chain: list[str] = []
-    current: str | None = start
-    while current is not None and current in sources:
-        if current in chain:
-            return chain[chain.index(current):]
-        chain.append(current)
-        current = sources[current].via
-    return []
-
-
 def _unique_ids(report: _Reporter, field_name: str, items: Iterable[Any], what: str) -> set[str]:
     first: dict[str, int] = {}
     for i, item in enumerate(items):
@@ -523,23 +446,23 @@ class _Reporter:
 
     document: Document
     diagnostics: Diagnostics
-    prefix: tuple = ()
+    prefix: FieldPath = ()
 
-    def _at(self, path: tuple, key: bool = False) -> tuple[Mark, str]:
+    def _at(self, path: FieldPath, key: bool = False) -> tuple[Mark, str]:
         full = self.prefix + path
         mark = self.document.key_mark(full) if key else self.document.mark(full)
         return mark, format_path(full)
 
-    def error(self, path: tuple, message: str, key: bool = False) -> None:
+    def error(self, path: FieldPath, message: str, key: bool = False) -> None:
         mark, where = self._at(path, key)
         self.diagnostics.error(self.document.path, mark.line, mark.column, f"{where}: {message}")
 
-    def warning(self, path: tuple, message: str) -> None:
+    def warning(self, path: FieldPath, message: str) -> None:
         mark, where = self._at(path)
         self.diagnostics.warning(self.document.path, mark.line, mark.column, f"{where}: {message}")
 
     def unknown(
-        self, path: tuple, value: str | None, known: Iterable[str] | dict[str, list], what: str,
+        self, path: FieldPath, value: str | None, known: Iterable[str] | dict[str, list], what: str,
         key: bool = False, others: dict[str, Iterable[str]] | None = None,
     ) -> bool:
         """Report ``value`` if it is not among ``known``; True when it is known (or absent).
@@ -559,19 +482,9 @@ class _Reporter:
         return False
 
 
+
 def _article(word: str) -> str:
     return "an" if word[:1] in "aeiou" else "a"
-
-
-def format_path(path: tuple) -> str:
-    """``('events', 2, 'actors', 0)`` -> ``events[2].actors[0]``."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += ("." if text else "") + str(part)
-    return text
 
 
 # -- pydantic errors -> diagnostics -------------------------------------------------------------
@@ -609,7 +522,7 @@ def report_validation_error(exc: pydantic.ValidationError, document: Document, k
         diagnostics.error(document.path, mark.line, mark.column, _message(error, loc, kind))
 
 
-def _message(error: dict, loc: tuple, kind: Any) -> str:
+def _message(error: ErrorDetails, loc: FieldPath, kind: Any) -> str:
     kind_ = error["type"]
     where = format_path(loc)
     if kind_ == "missing":
@@ -635,7 +548,7 @@ def _message(error: dict, loc: tuple, kind: Any) -> str:
     return f"{where}: {text}" if where else text
 
 
-def _fields_at(kind: Any, loc: tuple) -> list[str]:
+def _fields_at(kind: Any, loc: FieldPath) -> list[str]:
     """The field names of the model found at ``loc`` inside ``kind`` (for 'did you mean')."""
     current = kind
     for part in loc:

@@ -9,9 +9,8 @@ file and line. The next good build drops both. MkDocs' live reload reloads
 the open pages after each build, so the browser follows along; the banner is
 plain HTML and CSS (no script, nothing inline for the CSP to refuse).
 
-State lives at module level because ``mkdocs serve`` loads the configuration,
-and with it a new plugin instance, for every rebuild. Nothing here is ever
-part of ``briefing build``.
+The plugin holds one :class:`PreviewState` (MkDocs keeps the plugin instance
+across ``serve`` rebuilds). Nothing here is ever part of ``briefing build``.
 """
 
 from __future__ import annotations
@@ -106,6 +105,3 @@ def _list(diagnostics: list[Diagnostic]) -> str:
     items = "\n".join(f"<li>{_item(d)}</li>" for d in diagnostics)
     return f'<ul class="brief-problems">\n{items}\n</ul>'
 
-
-#: One preview per ``briefing serve`` process.
-STATE = PreviewState()
