@@ -219,9 +219,8 @@ def build(config_file: str, content: str | None, strict: bool, drafts: bool, max
         finally:
             config.plugins.on_shutdown()
         click.echo(f"built the site in {config.site_dir}", err=True)
-        summary = getattr(config.plugins.get("briefing"), "summary", "")
-        if summary:
-            click.echo(summary, err=True)
+        if plugin.summary:  # what was left out, with names: the terminal only, never the site
+            click.echo(plugin.summary, err=True)
         return 0
 
     _run(action)

@@ -27,8 +27,8 @@ from pydantic import (
     model_validator,
 )
 
-from briefing.dates import EDTF_PATTERN, EXAMPLES, EdtfDate, EdtfError, parse_date
 from briefing import suggest
+from briefing.dates import EDTF_PATTERN, EXAMPLES, EdtfDate, EdtfError, parse_date
 from briefing.markings import Marking
 
 if TYPE_CHECKING:

@@ -7,8 +7,8 @@ terminal only (the names of restricted briefings must never reach the site).
 
 from __future__ import annotations
 
+from briefing.model import Project
 from briefing.profile import Profile, left_out
-from briefing.validate import Project
 
 
 def summary(project: Project | None, profile: Profile) -> str:

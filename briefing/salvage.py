@@ -15,9 +15,10 @@ from typing import Any
 import pydantic
 from pydantic import BaseModel
 
+from briefing.diagnostics import FieldPath
 from briefing.model import _check_id
 
-_ADAPTERS: dict[Any, pydantic.TypeAdapter] = {}
+_ADAPTERS: dict[Any, pydantic.TypeAdapter[Any]] = {}
 
 
 def partial(model: type[BaseModel], data: Any) -> Any:
@@ -61,7 +62,7 @@ def _valid(annotation: Any, value: Any) -> Any:
         return None
 
 
-def _adapter(annotation: Any) -> pydantic.TypeAdapter:
+def _adapter(annotation: Any) -> pydantic.TypeAdapter[Any]:
     key = repr(annotation)
     if key not in _ADAPTERS:
         _ADAPTERS[key] = pydantic.TypeAdapter(annotation)
@@ -70,7 +71,7 @@ def _adapter(annotation: Any) -> pydantic.TypeAdapter:
 
 def _strip_optional(annotation: Any) -> Any:
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
-    if typing.get_origin(annotation) in (typing.Union, getattr(__import__("types"), "UnionType")) and len(args) == 1:
+    if typing.get_origin(annotation) in (typing.Union, __import__("types").UnionType) and len(args) == 1:
         return args[0]
     return annotation
 
@@ -106,19 +107,19 @@ def is_id(word: str) -> bool:
     return True
 
 
-def raw_references(data: Any) -> list[tuple[tuple, str, str]]:
+def raw_references(data: Any) -> list[tuple[FieldPath, str, str]]:
     """Every reference written in a briefing's raw data: (path, text, what it should name).
 
     ``what`` is ``actor``, ``briefing``, ``event``, ``source``, ``event type`` or ``source kind``.
     """
-    found: list[tuple[tuple, str, str]] = []
+    found: list[tuple[FieldPath, str, str]] = []
     if not isinstance(data, dict):
         return found
 
     def items(value: Any) -> list[tuple[int, Any]]:
         return list(enumerate(value)) if isinstance(value, list) else []
 
-    def add(path: tuple, value: Any, what: str) -> None:
+    def add(path: FieldPath, value: Any, what: str) -> None:
         if isinstance(value, str):
             found.append((path, value, what))
 

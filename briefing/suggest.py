@@ -14,7 +14,7 @@ import calendar
 import datetime as dt
 import difflib
 import re
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 #: Longest value a suggestion is looked for (ids are at most 80 characters; labels and names are short).
 MAX_LENGTH = 120

@@ -297,11 +297,11 @@ def _check_references(project: Project, diagnostics: Diagnostics, failed: _Faile
     vocab = project.vocabularies
     referenced: set[str] = set(failed.briefing_words)
     actor_names = {a: [actor.name, actor.short_name, *actor.aliases] for a, actor in project.actors.items()}
-    known_actors: dict[str, list] = {**{a: [] for a in failed.partial_actors}, **actor_names}
+    known_actors: dict[str, list[str | None]] = {**{a: [] for a in failed.partial_actors}, **actor_names}
     known_briefings = set(project.briefings) | set(failed.briefing_ids)
     vocab_file = failed.vocabularies
 
-    def vocabulary(report: _Reporter, path: tuple, value: Any, allowed: dict[str, str], what: str, section: str) -> None:
+    def vocabulary(report: _Reporter, path: FieldPath, value: Any, allowed: dict[str, str], what: str, section: str) -> None:
         if value is None or value in allowed:
             return
         hint = suggest.did_you_mean(value, {k: [label] for k, label in allowed.items()})
@@ -334,7 +334,7 @@ def _check_references(project: Project, diagnostics: Diagnostics, failed: _Faile
             event_ids |= salvage.raw_ids(document.data, "events")
             source_ids |= salvage.raw_ids(document.data, "sources")
 
-        def check_actor(path: tuple, actor_id: str, key: bool = False) -> None:
+        def check_actor(report: _Reporter, path: FieldPath, actor_id: str, key: bool = False) -> None:
             referenced.add(actor_id)
             if actor_id not in failed.actor_words:
                 report.unknown(path, actor_id, known_actors, "actor", key=key, others={"briefing": known_briefings})
@@ -345,7 +345,7 @@ def _check_references(project: Project, diagnostics: Diagnostics, failed: _Faile
             else:
                 report.unknown(("related", i), related, known_briefings, "briefing", others={"actor": known_actors})
         for actor_id in briefing.actors or ():
-            check_actor(("actors", actor_id), actor_id, key=True)
+            check_actor(report, ("actors", actor_id), actor_id, key=True)
 
         for i, judgment in enumerate(briefing.key_judgments or ()):
             for j, event_id in enumerate(judgment.basis or ()):
@@ -358,7 +358,7 @@ def _check_references(project: Project, diagnostics: Diagnostics, failed: _Faile
             if vocab is not None:
                 vocabulary(report, ("events", i, "type"), event.type, vocab.event_types, "event type", "event_types")
             for j, actor_id in enumerate(event.actors or ()):
-                check_actor(("events", i, "actors", j), actor_id)
+                check_actor(report, ("events", i, "actors", j), actor_id)
             for j, source_id in enumerate(event.sources or ()):
                 report.unknown(
                     ("events", i, "sources", j), source_id, source_ids, "source",
@@ -462,7 +462,7 @@ class _Reporter:
         self.diagnostics.warning(self.document.path, mark.line, mark.column, f"{where}: {message}")
 
     def unknown(
-        self, path: FieldPath, value: str | None, known: Iterable[str] | dict[str, list], what: str,
+        self, path: FieldPath, value: str | None, known: Iterable[str] | dict[str, list[str | None]], what: str,
         key: bool = False, others: dict[str, Iterable[str]] | None = None,
     ) -> bool:
         """Report ``value`` if it is not among ``known``; True when it is known (or absent).

@@ -69,7 +69,7 @@ def _colon(lines: list[str], line: int, column: int) -> str:
         )
     previous = next((lines[i] for i in range(line - 2, -1, -1) if lines[i].strip()), "")
     if previous and ":" not in previous and not previous.lstrip().startswith(("-", "#")):
-        return f"the line before has no colon, so this line continues its value: write 'key: value' there"
+        return "the line before has no colon, so this line continues its value: write 'key: value' there"
     return _indentation(line)
 
 

@@ -12,13 +12,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
-
-from conftest import CASES, Project, make_project
 from browser import chromium
+from conftest import CASES, Project, make_project
 
 #: How long a rebuild may take on a loaded machine before the test gives up.
 REBUILD_DEADLINE = 60.0

@@ -42,7 +42,8 @@ from briefing.generate import Generation, generate
 from briefing.render.template_cache import compiled_templates
 from briefing.settings import Settings
 from briefing.site import output
-from briefing.site.preview import PAGE as PROBLEMS_PAGE, PreviewState
+from briefing.site.preview import PAGE as PROBLEMS_PAGE
+from briefing.site.preview import PreviewState
 
 log = logging.getLogger("mkdocs.plugins.briefing")
 
