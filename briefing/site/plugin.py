@@ -148,7 +148,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         self.pages = self.preview.pages(served)
         if result.failed(strict):
             kept = "the last good site" if self.preview.last_good is not None else "only the problems"
-            log.warning(f"the build failed: serving {kept}, with the problems at /{PROBLEMS_PAGE[:-3]}/")
+            log.info(f"the build failed: serving {kept}, with the problems at /{PROBLEMS_PAGE[:-3]}/")
         else:
             self.summary = result.summary
         return served
