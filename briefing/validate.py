@@ -510,7 +510,7 @@ def report_validation_error(exc: pydantic.ValidationError, document: Document, k
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
         kind_ = error["type"]
-        if loc and loc[-1] == "[key]":
+        if loc and loc[-1] == "[key]" and kind_ != "extra_forbidden":  # not a field named '[key]'
             loc = loc[:-1]
             mark = document.key_mark(loc)
         elif kind_ == "extra_forbidden":
