@@ -98,6 +98,7 @@ Date = Annotated[
     WithJsonSchema(
         {
             "type": "string", "pattern": EDTF_PATTERN,
+            "patternErrorMessage": f"not an EDTF date ({EXAMPLES})",
             "description": "EDTF date, levels 0 and 1: 2021-06-27 (a day), 2021-06 (a month), "
             "2021-06-27~ (about), 2021-06-27? (uncertain), 2021-06-27/2021-06-29 (between)",
             "examples": ["2021-06-27", "2021-06-27~", "2021-06-27/2021-06-29"],

@@ -66,7 +66,25 @@ def json_schema(kind: str, vocabularies: Any = None, known: KnownIds | None = No
             schema["$defs"]["Actor"]["properties"]["affiliations"]["items"] = _ids(
                 known.actors, "the id of an actor this one belongs to"
             )
+    _nullable_as_one_of(schema)
     return {"$schema": SCHEMA_URI, **schema}
+
+
+def _nullable_as_one_of(node: Any) -> None:
+    """``X | None`` as ``oneOf`` (the same, since X never accepts null) rather than pydantic's ``anyOf``.
+
+    yaml-language-server joins the titles of an ``anyOf`` whose branches all
+    match on hover: the editor showed "Via || Via" and "Likelihood || Likelihood".
+    """
+    if isinstance(node, dict):
+        branches = node.get("anyOf")
+        if isinstance(branches, list) and {"type": "null"} in branches and "oneOf" not in node:
+            node["oneOf"] = node.pop("anyOf")
+        for value in node.values():
+            _nullable_as_one_of(value)
+    elif isinstance(node, list):
+        for value in node:
+            _nullable_as_one_of(value)
 
 
 def _enum(prop: dict[str, Any], labels: dict[str, str]) -> None:
