@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,11 +56,11 @@ def _until(url: str, condition: Callable[[str], bool], what: str) -> str:
     raise AssertionError(f"gave up waiting for {what}; last body starts {body[:300]!r}")
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Project, str, list[str]]]:
-    project = make_project(tmp_path / "project", content=CASES / "base" / "content")
+@contextmanager
+def serving(project: Project, log_path: Path, ready: str) -> Iterator[str]:
+    """``briefing serve --drafts`` in ``project`` on a free loopback port, until ``ready`` is on the home page."""
     port = _free_port()
-    log = (tmp_path / "serve.log").open("w")
+    log = log_path.open("w")
     environment = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     process = subprocess.Popen(
         [sys.executable, "-m", "briefing", "serve", "--drafts", "-a", f"127.0.0.1:{port}"],
@@ -67,8 +68,8 @@ def served(tmp_path: Path) -> Iterator[tuple[Project, str, list[str]]]:
     )
     base = f"http://127.0.0.1:{port}/"
     try:
-        _until(base + "briefings/base/", lambda body: "Meeting in Baghdad" in body, "the first build")
-        yield project, base, [str(tmp_path / "serve.log")]
+        _until(base, lambda body: ready in body, "the first build")
+        yield base
     finally:
         process.terminate()
         try:
@@ -77,6 +78,13 @@ def served(tmp_path: Path) -> Iterator[tuple[Project, str, list[str]]]:
             process.kill()
             process.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Project, str, list[str]]]:
+    project = make_project(tmp_path / "project", content=CASES / "base" / "content")
+    with serving(project, tmp_path / "serve.log", "Base briefing for diagnostic cases") as base:
+        yield project, base, [str(tmp_path / "serve.log")]
 
 
 def test_broken_file_shows_problems_over_last_good_site(served) -> None:
@@ -130,3 +138,16 @@ def test_banner_is_visible_in_a_real_browser(served) -> None:
         assert "content/briefings/base.yaml:8:11" in text
         assert "did you mean '2019-09-14'?" in text
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_a_first_build_that_fails_serves_the_problems(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", content=CASES / "base" / "content")
+    briefing = project.content / "briefings" / "base.yaml"
+    briefing.write_text(briefing.read_text().replace("title: Base briefing", "title: Base: briefing", 1))
+    with serving(project, tmp_path / "serve.log", "content/briefings/base.yaml:1:12") as base:
+        # Every page of the nav answers with the problems (nothing was ever built).
+        for path in ("", "briefings/", "build-problems/"):
+            seconds, body = _get(base + path)
+            assert seconds < 2.0
+            assert "content/briefings/base.yaml:1:12" in body, path
+        assert "Traceback" not in (tmp_path / "serve.log").read_text()

@@ -43,7 +43,7 @@ from briefing.render.template_cache import compiled_templates
 from briefing.settings import Settings
 from briefing.site import output
 from briefing.site.preview import PAGE as PROBLEMS_PAGE
-from briefing.site.preview import PreviewState
+from briefing.site.preview import PreviewState, nav_paths
 
 log = logging.getLogger("mkdocs.plugins.briefing")
 
@@ -122,7 +122,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         self._report(result.diagnostics.sorted())
         self.pages = result.pages
         if self.serving:
-            result = self._preview(result)
+            result = self._preview(result, config)
         elif result.failed(settings.strict):
             errors, warnings = len(result.diagnostics.errors), len(result.diagnostics.warnings)
             self.content_failure = f"{errors} error(s) in content or templates" + (
@@ -140,12 +140,14 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
             config.site_dir = str(self.staged)
         return config
 
-    def _preview(self, result: Generation) -> Generation:
+    def _preview(self, result: Generation, config: MkDocsConfig) -> Generation:
         """Under ``serve``, never fail (MkDocs' server would hang): the last good site and the problems."""
         assert self.settings is not None
         strict = self.settings.strict
         served = self.result = self.preview.take(result, strict)
-        self.pages = self.preview.pages(served)
+        # Before any good build, the problems page stands in for the nav's generated pages.
+        generated = [p for p in nav_paths(config.nav) if not (Path(config.docs_dir) / p).exists()]
+        self.pages = self.preview.pages(served, generated)
         if result.failed(strict):
             kept = "the last good site" if self.preview.last_good is not None else "only the problems"
             log.info(f"the build failed: serving {kept}, with the problems at /{PROBLEMS_PAGE[:-3]}/")

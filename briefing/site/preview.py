@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from briefing.diagnostics import Diagnostic
 
@@ -50,12 +50,18 @@ class PreviewState:
         self.warnings = [d for d in diagnostics if d.severity == "warning"]
         return result
 
-    def pages(self, served: Generation) -> dict[str, str]:
-        """The Markdown pages of ``served`` plus the problems page (the home page too, if there is none)."""
+    def pages(self, served: Generation, stand_ins: list[str] | None = None) -> dict[str, str]:
+        """The Markdown pages of ``served`` plus the problems page.
+
+        Before any good build there are no pages: the problems page stands in
+        for the home page and the pages ``stand_ins`` names (those the nav expects).
+        """
         pages = dict(served.pages)
         pages[PAGE] = self.problems_markdown()
-        if "index.md" not in pages:
-            pages["index.md"] = pages[PAGE]
+        if not served.pages:
+            for path in ["index.md", *(stand_ins or [])]:
+                if path.endswith(".md") and not path.startswith(("/", ".")) and "://" not in path:
+                    pages.setdefault(path, pages[PAGE])
         return pages
 
     def problems_markdown(self) -> str:
@@ -92,6 +98,17 @@ class PreviewState:
             f"<ul>{items}</ul></div>"
         )
         return page_html[:end] + banner + page_html[end:]
+
+
+def nav_paths(nav: Any) -> list[str]:
+    """The page paths named in MkDocs' ``nav`` setting (nested lists of titles and paths)."""
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):
+        return [p for value in nav.values() for p in nav_paths(value)]
+    if isinstance(nav, list):
+        return [p for value in nav for p in nav_paths(value)]
+    return []
 
 
 def _item(d: Diagnostic) -> str:
