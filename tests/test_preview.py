@@ -151,3 +151,21 @@ def test_a_first_build_that_fails_serves_the_problems(tmp_path: Path) -> None:
             assert seconds < 2.0
             assert "content/briefings/base.yaml:1:12" in body, path
         assert "Traceback" not in (tmp_path / "serve.log").read_text()
+
+
+def test_problems_are_text_never_markup() -> None:
+    from briefing.diagnostics import Diagnostics
+    from briefing.generate import Generation
+    from briefing.site.preview import PreviewState
+
+    diagnostics = Diagnostics()
+    diagnostics.error("content/briefings/x.yaml", 3, 8, "title: '<img src=x onerror=alert(1)>' & <script>alert(2)</script>")
+    state = PreviewState()
+    state.take(Generation(diagnostics), strict=False)
+    page = state.banner("<html><body class=\"x\"><p>old</p></body></html>", "../build-problems/")
+    markdown = state.problems_markdown()
+    for text in (page, markdown):
+        assert "<img" not in text and "<script" not in text
+        assert "&lt;img src=x onerror=alert(1)&gt;" in text
+        assert "content/briefings/x.yaml:3:8" in text
+    assert page.index("brief-preview-problems") < page.index("<p>old</p>")
