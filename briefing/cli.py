@@ -38,7 +38,7 @@ def _load(
     then differ only by what the command line says.
     """
     from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.exceptions import Abort, ConfigurationError
 
     from briefing.site.plugin import BriefingPlugin
 
@@ -46,7 +46,7 @@ def _load(
         raise ConfigError(f"{config_file} not found; run briefing in the project folder or pass -f")
     try:
         config = load_config(config_file, site_dir=site_dir, strict=strict)
-    except ConfigurationError as exc:
+    except (ConfigurationError, Abort) as exc:  # MkDocs has logged what is wrong with which option
         raise ConfigError(f"{config_file}: {exc}") from None
     plugin = config.plugins.get("briefing")
     if not isinstance(plugin, BriefingPlugin):
