@@ -44,7 +44,6 @@ GROUP_PX = 56
 #: Tooltips quote at most this many characters of a title.
 TOOLTIP_CHARS = 90
 KM_PER_DEGREE = 111.32
-_PAD = 24.0  # px of the frame kept clear of markers
 _CLIP = 12.0  # px outside the frame where country outlines are cut
 _STEP = 1.0  # px: outline points closer than this to the last one drawn are dropped
 
