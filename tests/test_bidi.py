@@ -176,7 +176,7 @@ def page_problems(project) -> dict[str, list[str]]:
         page = result.pages[path]
         if page.startswith("---\n"):
             front, body = page.split("---\n", 2)[1:]
-            title = yaml.safe_load(front)["title"]
+            title = yaml.safe_load(front).get("title") or ""
             assert not any(c in CONTROLS for c in title), title  # <title> and navigation hold no controls
         else:
             body = page
