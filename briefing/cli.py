@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import json
 import logging
-import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -39,6 +38,8 @@ def _settings(config_file: str, content: str | None, max_marking: str | None, dr
             loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=_MkDocsLoader) or {}
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{config_file}: cannot read: {exc}") from None
+        except OSError as exc:
+            raise ConfigError(f"{config_file}: cannot read: {exc.strerror or exc}") from None
         directory_urls = bool(loaded.get("use_directory_urls", True))
         for entry in loaded.get("plugins") or []:
             if isinstance(entry, dict) and "briefing" in entry:
@@ -138,12 +139,19 @@ def check(config_file: str, content: str | None, strict: bool, drafts: bool, max
     _run(action)
 
 
+force_option = click.option(
+    "--force", is_flag=True, help="Replace the output folder even if it holds files that briefing did not write."
+)
+
+
 @main.command()
 @_profile_options
 @click.option("--out", "out", required=True, metavar="DIR", help="Folder to write the Markdown tree into.")
-def render(config_file: str, content: str | None, strict: bool, drafts: bool, max_marking: str | None, out: str) -> None:
+@force_option
+def render(config_file: str, content: str | None, strict: bool, drafts: bool, max_marking: str | None, out: str, force: bool) -> None:
     """Write the generated Markdown tree to DIR (to inspect or diff)."""
     from briefing.generate import generate
+    from briefing.site import staging
 
     def action() -> int:
         settings = _settings(config_file, content, max_marking, drafts, strict)
@@ -153,18 +161,47 @@ def render(config_file: str, content: str | None, strict: bool, drafts: bool, ma
             _summary(result.diagnostics)
             return 1
         root = Path(out)
-        if root.exists():
-            shutil.rmtree(root)
-        for src_uri, text in sorted(result.pages.items()):
-            target = (root / src_uri).resolve()
-            if not target.is_relative_to(root.resolve()):  # ids make this impossible; check anyway
-                raise ConfigError(f"refusing to write outside {root}: {src_uri}")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+        try:
+            output = staging.begin(root, _protected(config_file, settings), option="--out", force=force)
+        except OSError as exc:
+            click.echo(f"briefing: error: {staging.problem(exc)}; nothing was written", err=True)
+            return 1
+        try:
+            for src_uri, text in sorted(result.pages.items()):
+                target = (output.folder / src_uri).resolve()
+                if not target.is_relative_to(output.folder):  # ids make this impossible; check anyway
+                    raise ConfigError(f"refusing to write outside {root}: {src_uri}")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+            staging.finish(output)
+        except OSError as exc:
+            click.echo(f"briefing: error: {staging.problem(exc)}; {root} was not changed", err=True)
+            return 1
+        finally:
+            staging.abandon(output)
         click.echo(f"wrote {len(result.pages)} page(s) to {root}", err=True)
         return 0
 
     _run(action)
+
+
+def _protected(config_file: str, settings: Settings) -> Any:
+    """The project's folders that ``render --out`` may not touch (the same as for a build)."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    from briefing.site.destination import Protected
+
+    folders = {"content": settings.content_dir, "templates": settings.templates_dir}
+    try:
+        config = load_config(config_file)
+    except (ConfigurationError, OSError):
+        config = None  # no MkDocs configuration here: no pages or theme folders to protect
+    if config is not None:
+        folders["pages (docs_dir)"] = Path(config.docs_dir)
+        if config.theme.custom_dir:
+            folders["theme overrides (custom_dir)"] = Path(config.theme.custom_dir)
+    return Protected(root=settings.root, folders=folders)
 
 
 def _start_early(config_file: str, content: str | None, max_marking: str | None, drafts: bool, strict: bool) -> Any:
@@ -211,8 +248,9 @@ def _mkdocs_logging(verbose: bool) -> None:
 @main.command()
 @_profile_options
 @click.option("--site-dir", metavar="DIR", help="Where to write the site (default: from mkdocs.yml).")
+@force_option
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages.")
-def build(config_file: str, content: str | None, strict: bool, drafts: bool, max_marking: str | None, site_dir: str | None, verbose: bool) -> None:
+def build(config_file: str, content: str | None, strict: bool, drafts: bool, max_marking: str | None, site_dir: str | None, force: bool, verbose: bool) -> None:
     """Validate, generate and render the site (atomically: a failed build changes nothing)."""
 
     def action() -> int:
@@ -235,12 +273,18 @@ def build(config_file: str, content: str | None, strict: bool, drafts: bool, max
         from briefing.site import plugin
 
         _configure(config_file, content, strict, drafts, max_marking)
+        if force:
+            plugin.OVERRIDES["force"] = True
         plugin.EARLY = early
         _mkdocs_logging(verbose)
         try:
             config = load_config(config_file, site_dir=site_dir, strict=strict)
         except ConfigurationError as exc:
             raise ConfigError(str(exc)) from None
+        except OSError as exc:
+            raise ConfigError(f"{config_file}: cannot read: {exc.strerror or exc}") from None
+        except Abort:  # MkDocs has logged what is wrong (e.g. docs_dir inside --site-dir)
+            raise ConfigError(f"{config_file}: the configuration is not valid (see above)") from None
         config.plugins.on_startup(command="build", dirty=False)
         # What is loaded by now lives to the end of the build: the cyclic garbage
         # collector need not scan it again and again while pages are built.
@@ -250,8 +294,15 @@ def build(config_file: str, content: str | None, strict: bool, drafts: bool, max
         except plugin.ContentBuildError as exc:
             click.echo(f"briefing: {exc}; the site was not changed", err=True)
             return 1
+        except ConfigurationError as exc:  # the site folder was refused, or another build is running
+            raise ConfigError(str(exc)) from None
         except (Abort, PluginError) as exc:
             click.echo(f"briefing: build failed: {exc}; the site was not changed", err=True)
+            return 1
+        except OSError as exc:  # a page or theme file unreadable, the disk full, ...
+            from briefing.site.staging import problem
+
+            click.echo(f"briefing: build failed: {problem(exc)}; the site was not changed", err=True)
             return 1
         finally:
             gc.unfreeze()

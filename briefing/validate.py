@@ -8,7 +8,6 @@ found, all at once, never only the first.
 from __future__ import annotations
 
 import hashlib
-import os
 import types
 import typing
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ import pydantic
 from pydantic import BaseModel
 
 from briefing.diagnostics import Diagnostics, did_you_mean
+from briefing.discover import content_files, display_path, read_regular
 from briefing.gcpause import gc_paused
 from briefing.load import MAX_FILE_BYTES, Document, Mark, load_bytes
 from briefing.model import Actor, Briefing, Id, Text
@@ -26,9 +26,6 @@ from briefing.model import _check_id
 from briefing.parallel import fork_map
 from briefing.scaffold import PLACEHOLDER
 
-CONTENT_SUFFIXES = (".yaml", ".yml")
-#: Files that look meant as content but will not be read: warn about them.
-_LOOKALIKE_SUFFIXES = (".yaml~", ".yml~", ".json", ".yaml.bak", ".yml.bak", ".yaml.orig", ".txt", ".md")
 
 
 class Vocabularies(BaseModel):
@@ -56,14 +53,6 @@ class Project:
         return document.path, document.mark(path)
 
 
-def display_path(path: Path) -> str:
-    """The path as the analyst would type it: relative to the working directory when inside it."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-
-
 # Parsed files keyed by path and content hash: `serve` re-validates only what changed.
 _PARSE_CACHE: dict[str, tuple[str, Any]] = {}
 
@@ -79,7 +68,7 @@ def _prefetch(jobs: list[tuple[Path, str, Any]]) -> None:
         try:
             if file.stat().st_size > MAX_FILE_BYTES:
                 continue  # _parse reports it
-            digest = _digest(file.read_bytes(), kind)
+            digest = _digest(read_regular(file), kind)
         except OSError:
             continue
         cached = _PARSE_CACHE.get(display)
@@ -87,7 +76,7 @@ def _prefetch(jobs: list[tuple[Path, str, Any]]) -> None:
             todo.append((file, display, kind))
     if len(todo) < PARALLEL_MIN_FILES:
         return  # _parse does them one by one
-    entries, _ = fork_map(lambda job: _parse_entry(job[0].read_bytes(), job[1], job[2]), todo, min_items=PARALLEL_MIN_FILES)
+    entries, _ = fork_map(lambda job: _parse_entry(read_regular(job[0]), job[1], job[2]), todo, min_items=PARALLEL_MIN_FILES)
     for (_, display, _), entry in zip(todo, entries):
         _PARSE_CACHE[display] = entry
 
@@ -122,7 +111,7 @@ def _parse(file: Path, display: str, kind: type | Any, diagnostics: Diagnostics)
                 f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes (split it into smaller files)",
             )
             return None, None
-        raw = file.read_bytes()
+        raw = read_regular(file)  # never blocks, even if a FIFO took the file's place
     except OSError as exc:
         diagnostics.error(display, 1, 1, f"cannot read file: {exc.strerror or exc}")
         return None, None
@@ -181,8 +170,8 @@ def load_project(content_dir: Path, vocabularies_file: Path) -> tuple[Project, D
     if not content_dir.is_dir():
         diagnostics.error(display_path(content_dir), 1, 1, "content directory not found")
         return project, diagnostics
-    actor_files = _content_files(content_dir / "actors", diagnostics)
-    briefing_files = _content_files(content_dir / "briefings", diagnostics)
+    actor_files = content_files(content_dir / "actors", diagnostics)
+    briefing_files = content_files(content_dir / "briefings", diagnostics)
     _prefetch(
         [(f, display_path(f), list[Actor]) for f in actor_files]
         + [(f, display_path(f), Briefing) for f in briefing_files]
@@ -236,24 +225,6 @@ def load_project(content_dir: Path, vocabularies_file: Path) -> tuple[Project, D
     project.actors = dict(sorted(project.actors.items()))
     _check_references(project, diagnostics)
     return project, diagnostics
-
-
-def _content_files(folder: Path, diagnostics: Diagnostics) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    files = []
-    for file in sorted(folder.iterdir()):
-        name = file.name
-        if name.startswith("."):
-            continue
-        if file.is_file() and name.endswith(CONTENT_SUFFIXES):
-            files.append(file)
-        elif name.endswith(_LOOKALIKE_SUFFIXES):
-            diagnostics.warning(
-                display_path(file), 1, 1,
-                "ignored: only .yaml and .yml files are content (rename it, or move it out of content/)",
-            )
-    return files
 
 
 def load_vocabularies(file: Path) -> tuple[Vocabularies | None, Diagnostics]:

@@ -17,6 +17,9 @@ Event order in a build (see mkdocs ``commands/build.py``):
    (:mod:`briefing.jinjacache`), since MkDocs compiles them anew every build.
 4. ``on_post_build``: fail on broken internal links, then swap the staging
    folder in as the site. ``on_build_error`` throws the staging folder away.
+
+Which site folders a build refuses, the lock and the staging folders are
+:mod:`briefing.site.destination` and :mod:`briefing.site.staging`.
 """
 
 from __future__ import annotations
@@ -29,16 +32,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import ConfigurationError, PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from briefing.config import BriefingConfig
-from briefing.diagnostics import Diagnostic
+from briefing.diagnostics import BriefingError, Diagnostic
+from briefing.discover import display_path
 from briefing.early import EarlyGeneration
 from briefing.jinjacache import compiled_templates
 from briefing.settings import Settings
-from briefing.site import output
+from briefing.site import output, staging
+from briefing.site.destination import Protected
 from briefing.site.sanitizer import Sanitizer
 
 if TYPE_CHECKING:
@@ -80,12 +85,33 @@ class _LinkWarnings(logging.Handler):
             self.count += 1
 
 
+def _readable(path: str | None) -> bool:
+    """True for a regular file this process can open; else say why it is not published."""
+    import stat
+
+    from briefing.discover import kind_of
+
+    if path is None:
+        return True
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # never blocks, even on a FIFO
+    except OSError as exc:
+        raise PluginError(f"{display_path(path)}: cannot read: {exc.strerror or exc}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+    finally:
+        os.close(fd)
+    if stat.S_ISREG(mode):
+        return True
+    log.warning("not published: %s is %s, not a regular file", display_path(path), kind_of(mode))
+    return False
+
+
 class BriefingPlugin(BasePlugin[BriefingConfig]):
     def __init__(self) -> None:
         self.result: Generation | None = None
         self.early: EarlyGeneration | None = None
-        self.staged: Path | None = None
-        self.final: Path | None = None
+        self.staging: staging.Staging | None = None
         self.warnings: _LinkWarnings | None = None
         self.csp_hashes: set[str] = set()
         self.csp_files: list[tuple[Path, frozenset[str]]] = []
@@ -94,6 +120,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         global _SERVING
         _SERVING = command == "serve"
+        if _SERVING:  # SIGTERM and SIGHUP too let `mkdocs serve` remove its preview folder
+            staging.catch_signals()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         for key, value in OVERRIDES.items():
@@ -104,6 +132,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             self.config, config.config_file_path, strict=strict, directory_urls=config.use_directory_urls
         )
         self.settings = settings
+        if not _SERVING:
+            self._stage(config)
         global EARLY
         self.early, EARLY = EARLY, None
         self.result = None
@@ -111,11 +141,27 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             self._obtain()
         self.warnings = _LinkWarnings(strict)
         logging.getLogger("mkdocs").addHandler(self.warnings)
-        if not _SERVING:
-            self.final = Path(config.site_dir)
-            self.staged = output.staging_dir(self.final)
-            config.site_dir = str(self.staged)
         return config
+
+    def _stage(self, config: MkDocsConfig) -> None:
+        """Check the site folder, lock it, and build into a staging folder beside it."""
+        theme_dir = config.theme.custom_dir
+        protected = Protected(
+            root=self.settings.root,
+            folders={
+                "content": self.settings.content_dir,
+                "templates": self.settings.templates_dir,
+                "pages (docs_dir)": Path(config.docs_dir),
+                **({"theme overrides (custom_dir)": Path(theme_dir)} if theme_dir else {}),
+            },
+        )
+        try:
+            self.staging = staging.begin(Path(config.site_dir), protected, force=bool(OVERRIDES.get("force")))
+        except BriefingError as exc:  # refused, or another build is running
+            raise ConfigurationError(str(exc)) from None
+        except OSError as exc:
+            raise PluginError(f"cannot write beside the site folder: {staging.problem(exc)}") from None
+        config.site_dir = str(self.staging.folder)
 
     def _obtain(self) -> Generation:
         """The generation: the early child's if it used these settings, else made here.
@@ -162,7 +208,11 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         # Taken this late so that the early child can finish while MkDocs lists the theme's files.
         generated = (self.result or self._obtain()).pages
+        user_dirs = {config.docs_dir, config.theme.custom_dir}
         for file in list(files):
+            if file.generated_by is None and file.src_dir in user_dirs and not _readable(file.abs_src_path):
+                files.remove(file)  # never read: a FIFO would hang the build
+                continue
             if file.generated_by is not None or file.src_dir != config.docs_dir:
                 continue  # theme assets and other plugins' files
             if file.src_uri in generated:
@@ -225,10 +275,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
                 f"{self.warnings.count} warning(s) about links or content during the build (see above); "
                 "the previous site was left as it was"
             )
-        if self.staged is not None and self.final is not None:
-            output.swap_in(self.staged, self.final)
-            config.site_dir = str(self.final)
-            self.staged = None
+        if self.staging is not None:
+            staging.finish(self.staging)
+            config.site_dir = str(self.staging.final)
+            self.staging = None
 
     def on_build_error(self, *, error: Exception) -> None:
         self._detach()
@@ -236,8 +286,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             self.early.discard()
             self.early = None
         self.sanitizer.close()
-        output.discard(self.staged)
-        self.staged = None
+        staging.abandon(self.staging)
+        self.staging = None
 
     def _detach(self) -> None:
         if self.warnings is not None:

@@ -1,0 +1,110 @@
+"""Which folders a build (or ``briefing render --out``) may replace.
+
+A build replaces its output folder whole, so pointing it at the wrong place
+would delete the user's work. It refuses, before it writes anything, a folder
+that:
+
+* is, contains or is inside the content, templates, theme overrides or pages
+  folder (``docs_dir``);
+* is or contains the project folder (``.``, ``..``, ``/``);
+* is an existing file (or a link to one);
+* is a non-empty folder that has no stamp of ours (:data:`STAMP`, written in
+  every output folder), unless ``--force`` is given.
+
+The site may be a symbolic link to a folder elsewhere (a web root): the rules
+apply to the folder it points to, which is the one replaced.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefing.diagnostics import ConfigError
+from briefing.discover import display_path, kind_of
+
+#: The file that marks a folder as written by briefing (and so safe to replace).
+STAMP = ".briefing-output"
+STAMP_TEXT = (
+    "This folder was written by briefing (briefing build or briefing render).\n"
+    "The next build replaces it whole: keep nothing else in it.\n"
+)
+
+
+class RefusedDestination(ConfigError):
+    """The output folder may not be replaced: exit code 2."""
+
+
+@dataclass(frozen=True)
+class Protected:
+    """The project's folders that no output folder may touch."""
+
+    root: Path
+    """The project folder (where mkdocs.yml is): no output may be it or contain it."""
+    folders: dict[str, Path] = field(default_factory=dict)
+    """Name (for messages) -> folder: no output may be, contain or be inside one."""
+
+
+def real_target(final: Path) -> Path:
+    """The folder a build into ``final`` replaces: ``final`` with every symbolic link resolved."""
+    return Path(os.path.realpath(final))
+
+
+def check_place(final: Path, target: Path, protected: Protected, *, option: str) -> None:
+    """Refuse ``final`` (resolved: ``target``) if it touches the project's own folders."""
+    where = _named(final, target)
+    if target == Path(target.anchor):
+        raise RefusedDestination(f"refusing to write to {where}: it is the root of the file system; {_choose(option)}")
+    root = real_target(protected.root)
+    if target == root or root.is_relative_to(target):
+        how = "is" if target == root else "contains"
+        raise RefusedDestination(
+            f"refusing to write to {where}: it {how} the project folder {display_path(root)}; {_choose(option)}"
+        )
+    for name, folder in protected.folders.items():
+        folder = real_target(folder)
+        if target == folder:
+            how = "it is"
+        elif folder.is_relative_to(target):
+            how = "it contains"
+        elif target.is_relative_to(folder):
+            how = "it is inside"
+        else:
+            continue
+        raise RefusedDestination(
+            f"refusing to write to {where}: {how} the {name} folder {display_path(folder)}; {_choose(option)}"
+        )
+
+
+def check_contents(final: Path, target: Path, *, option: str, force: bool) -> None:
+    """Refuse a file, or a non-empty folder without our stamp (unless ``force``)."""
+    where = _named(final, target)
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return  # a new folder
+    if not stat.S_ISDIR(mode):
+        kind = "a file" if stat.S_ISREG(mode) else kind_of(mode)
+        raise RefusedDestination(f"refusing to replace {where}: it is {kind}, not a folder; {_choose(option)}")
+    if force or (target / STAMP).is_file():
+        return
+    with os.scandir(target) as entries:
+        if next(entries, None) is None:
+            return  # empty
+    raise RefusedDestination(
+        f"refusing to replace {where}: it is a folder with files that briefing did not write "
+        f"(it has no {STAMP} stamp); {_choose(option)}, or pass --force to replace it anyway"
+    )
+
+
+def _named(final: Path, target: Path) -> str:
+    shown = f"'{display_path(final)}'"
+    if real_target(final) != Path(os.path.abspath(final)):
+        shown += f" (a link to '{display_path(target)}')"
+    return shown
+
+
+def _choose(option: str) -> str:
+    return f"choose another {option}"
