@@ -175,7 +175,7 @@ def render(config_file: str, content: str | None, strict: bool, drafts: bool, ma
                 target.write_text(text, encoding="utf-8")
             staging.finish(output)
         except OSError as exc:
-            click.echo(f"briefing: error: {staging.problem(exc)}; {root} was not changed", err=True)
+            click.echo(f"briefing: error: {staging.problem(exc, root)}; {root} was not changed", err=True)
             return 1
         finally:
             staging.abandon(output)
@@ -289,6 +289,7 @@ def build(config_file: str, content: str | None, strict: bool, drafts: bool, max
         # What is loaded by now lives to the end of the build: the cyclic garbage
         # collector need not scan it again and again while pages are built.
         gc.freeze()
+        final = config.site_dir  # the plugin builds into a staging folder beside it
         try:
             mkdocs_build(config)
         except plugin.ContentBuildError as exc:
@@ -302,7 +303,7 @@ def build(config_file: str, content: str | None, strict: bool, drafts: bool, max
         except OSError as exc:  # a page or theme file unreadable, the disk full, ...
             from briefing.site.staging import problem
 
-            click.echo(f"briefing: build failed: {problem(exc)}; the site was not changed", err=True)
+            click.echo(f"briefing: build failed: {problem(exc, final)}; the site was not changed", err=True)
             return 1
         finally:
             gc.unfreeze()

@@ -35,15 +35,18 @@ def display_path(path: Path | str) -> str:
         return str(path)
 
 
-def content_files(folder: Path, diagnostics: Diagnostics) -> list[Path]:
-    """The content files directly in ``folder`` (sorted); diagnostics for look-alikes."""
+def content_files(folder: Path, diagnostics: Diagnostics) -> list[Path] | None:
+    """The content files directly in ``folder`` (sorted); diagnostics for look-alikes.
+
+    None (and an error) if the folder exists but cannot be read.
+    """
     try:
         names = sorted(os.listdir(folder))
     except (FileNotFoundError, NotADirectoryError):
         return []
     except OSError as exc:
         diagnostics.error(display_path(folder), 1, 1, f"cannot read folder: {exc.strerror or exc}")
-        return []
+        return None
     files = []
     for name in names:
         if name.startswith("."):

@@ -60,6 +60,7 @@ def generate(settings: Settings) -> Generation:
     """Validate, filter to the build profile, and render the Markdown tree."""
     from briefing.profile import apply
     from briefing.render import TemplateProblem, render_pages
+    from briefing.discover import display_path
     from briefing.validate import format_path
 
     result = validate(settings)
@@ -89,6 +90,10 @@ def generate(settings: Settings) -> Generation:
         pages = render_pages(visible, profile, settings.templates_dir, report, directory_urls=settings.directory_urls)
     except TemplateProblem as problem:
         diagnostics.error(problem.path, problem.line, 1, problem.message)
+        return Generation(diagnostics, visible)
+    except OSError as exc:  # a template (or the templates folder) cannot be read
+        where = display_path(exc.filename) if exc.filename else display_path(settings.templates_dir)
+        diagnostics.error(where, 1, 1, f"cannot read template: {exc.strerror or exc}")
         return Generation(diagnostics, visible)
     latest = max((b.as_of.upper for b in visible.briefings.values()), default=None)
     return Generation(diagnostics, visible, pages, latest)

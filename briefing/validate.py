@@ -172,6 +172,8 @@ def load_project(content_dir: Path, vocabularies_file: Path) -> tuple[Project, D
         return project, diagnostics
     actor_files = content_files(content_dir / "actors", diagnostics)
     briefing_files = content_files(content_dir / "briefings", diagnostics)
+    if actor_files is None or briefing_files is None:
+        return project, diagnostics  # a folder cannot be read: everything else would follow from that
     _prefetch(
         [(f, display_path(f), list[Actor]) for f in actor_files]
         + [(f, display_path(f), Briefing) for f in briefing_files]

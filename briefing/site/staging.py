@@ -80,14 +80,15 @@ def begin(final: Path, protected: Protected, *, option: str = "--site-dir", forc
 
 
 def finish(staging: Staging) -> None:
-    """Stamp the staging folder and swap it in as the output folder; release the lock."""
-    try:
-        (staging.folder / STAMP).write_text(STAMP_TEXT, encoding="utf-8")
-        _swap(staging.folder, staging.target)
-        shutil.rmtree(staging.folder, ignore_errors=True)  # now the previous output
-        _PENDING.discard(staging.folder)
-    finally:
-        _unlock(staging)
+    """Stamp the staging folder and swap it in as the output folder; release the lock.
+
+    If it raises, the output folder is as it was: call :func:`abandon`.
+    """
+    (staging.folder / STAMP).write_text(STAMP_TEXT, encoding="utf-8")
+    _swap(staging.folder, staging.target)  # if this fails, the caller abandons the staging folder
+    shutil.rmtree(staging.folder, ignore_errors=True)  # now the previous output
+    _PENDING.discard(staging.folder)
+    _unlock(staging)
 
 
 def abandon(staging: Staging | None) -> None:
@@ -110,9 +111,19 @@ def _unlock(staging: Staging) -> None:
             os.close(lock)
 
 
-def problem(exc: OSError) -> str:
-    """An I/O failure in words: the path and the cause."""
+#: Failures of writing as such (not of one file): the message names the output folder.
+_WRITE_FAILURES = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
+
+
+def problem(exc: OSError, output: str | Path | None = None) -> str:
+    """An I/O failure in words: the path and the cause.
+
+    A full disk or a read-only file system names ``output`` (the folder being
+    written), not whichever file was being copied when it happened.
+    """
     cause = exc.strerror or str(exc)
+    if output is not None and exc.errno in _WRITE_FAILURES:
+        return f"cannot write {display_path(output)}: {cause}"
     if exc.filename:
         return f"{display_path(os.fsdecode(exc.filename))}: {cause}"
     return cause
