@@ -19,10 +19,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import Project, Run, tree_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import Project, Run, tree_bytes
 
 STAMP = ".briefing-output"
 
@@ -36,7 +35,9 @@ def _environment(extra: dict[str, str] | None = None) -> dict[str, str]:
 def _popen(project: Project, *args: str, preexec: Callable[[], None] | None = None, **kwargs) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "briefing", *args], cwd=project.root, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, env=_environment(kwargs.pop("env", None)), preexec_fn=preexec, **kwargs,
+        stderr=subprocess.PIPE, text=True, env=_environment(kwargs.pop("env", None)),
+        preexec_fn=preexec,  # noqa: PLW1509 - only async-signal-safe calls (umask, prctl, setrlimit)
+        **kwargs,
     )
 
 
@@ -85,7 +86,7 @@ def test_lookalike_and_special_files_in_content_are_reported(example_project: Pr
     (briefings / "folder.yaml").mkdir()
     os.mkfifo(example_project.content / "actors" / "pipe.yml")
     for command in ("check", "build"):
-        run = _run(example_project, command, timeout=120)
+        run = _run(example_project, command, timeout=60)
         assert run.code == 1, run.stderr
         assert "Traceback" not in run.stderr
         for name, severity in [
@@ -109,7 +110,7 @@ def test_fifo_among_pages_does_not_hang_the_build(built) -> None:
     project, before = built
     os.mkfifo(project.root / "site_config" / "pages" / "pipe.md")
     os.mkfifo(project.root / "site_config" / "overrides" / "pipe.js")  # MkDocs skips it (not a file)
-    run = _run(project, "build", timeout=120)
+    run = _run(project, "build", timeout=60)
     assert run.code == 1, run.stderr
     assert "site_config/pages/pipe.md is a FIFO (named pipe), not a regular file" in run.stderr
     assert "Traceback" not in run.stderr
@@ -156,7 +157,7 @@ def test_every_name_that_looks_like_content_is_read_or_reported(tmp_path: Path, 
 @pytest.mark.parametrize(
     "site_dir",
     ["content", "content/briefings", "templates", "site_config/overrides", "site_config/pages", "site_config",
-     "README.md", "mkdocs.yml", ".", "..", "/", "site_config/pages/assets"],
+     "README.md", "mkdocs.yml", ".", "..", "/", "site_config/pages/assets", ".git", ".git/objects"],
 )
 def test_build_refuses_to_replace_the_users_folders(example_project: Project, site_dir: str) -> None:
     (example_project.root / "README.md").write_text("mine\n")
@@ -188,6 +189,11 @@ def test_foreign_folder_needs_force_and_own_output_does_not(example_project: Pro
     assert run.code == 2
     assert "folder with files that briefing did not write" in run.stderr and "--force" in run.stderr
     assert (foreign / "notes.txt").read_text() == "keep me\n"
+    (example_project.root / ".git").mkdir()
+    (example_project.root / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    run = example_project.run("build", "--site-dir", ".git", "--force")
+    assert run.code == 2 and "version control (.git)" in run.stderr, run.stderr
+    assert (example_project.root / ".git" / "HEAD").is_file()
     assert example_project.run("build", "--site-dir", "www", "--force").code == 0
     assert (foreign / STAMP).is_file() and (foreign / "index.html").is_file()
     assert not (foreign / "notes.txt").exists()
@@ -208,7 +214,7 @@ def test_site_dir_from_mkdocs_yml_is_checked_too(example_project: Project) -> No
     assert run.code == 2, run.stderr
     assert "refusing to write to 'content': it is the content folder" in run.stderr
     plain = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q"], cwd=example_project.root, capture_output=True, text=True,
+        [sys.executable, "-m", "mkdocs", "build", "-q"], check=False, cwd=example_project.root, capture_output=True, text=True,
         env=_environment(),
     )
     assert plain.returncode != 0
@@ -282,7 +288,7 @@ def test_signal_during_build_leaves_no_staging_folder(built, signum: int) -> Non
 
 
 def test_stale_staging_folders_are_removed_and_reported(built) -> None:
-    project, before = built
+    project, _ = built
     stale = project.root / ".site.building-deadbeef"
     (stale / "briefings").mkdir(parents=True)
     (stale / "briefings" / "amber.html").write_text("TLP:AMBER\n")
@@ -446,7 +452,7 @@ def small_disk(tmp_path: Path):
     if os.geteuid() != 0:
         yield None
         return
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4600k", "tmpfs", str(mount)], capture_output=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4600k", "tmpfs", str(mount)], check=False, capture_output=True)
     if done.returncode != 0:
         yield None
         return

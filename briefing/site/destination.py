@@ -6,7 +6,8 @@ that:
 
 * is, contains or is inside the content, templates, theme overrides or pages
   folder (``docs_dir``);
-* is or contains the project folder (``.``, ``..``, ``/``);
+* is or contains the project folder (``.``, ``..``, ``/``), or is or is inside
+  its version control folder (``.git``);
 * is an existing file (or a link to one);
 * is a non-empty folder that has no stamp of ours (:data:`STAMP`, written in
   every output folder), unless ``--force`` is given.
@@ -31,6 +32,10 @@ STAMP_TEXT = (
     "This folder was written by briefing (briefing build or briefing render).\n"
     "The next build replaces it whole: keep nothing else in it.\n"
 )
+
+
+#: Folders of version control systems in the project folder: never an output folder, even with --force.
+_VERSION_CONTROL = (".git", ".hg", ".svn")
 
 
 class RefusedDestination(ConfigError):
@@ -63,7 +68,8 @@ def check_place(final: Path, target: Path, protected: Protected, *, option: str)
         raise RefusedDestination(
             f"refusing to write to {where}: it {how} the project folder {display_path(root)}; {_choose(option)}"
         )
-    for name, folder in protected.folders.items():
+    version_control = {f"version control ({name})": root / name for name in _VERSION_CONTROL}
+    for name, folder in {**protected.folders, **version_control}.items():
         folder = real_target(folder)
         if target == folder:
             how = "it is"

@@ -208,22 +208,22 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         # Taken this late so that the early child can finish while MkDocs lists the theme's files.
         generated = (self.result or self._obtain()).pages
-        user_dirs = {config.docs_dir, config.theme.custom_dir}
         for file in list(files):
-            if file.generated_by is None and file.src_dir in user_dirs and not _readable(file.abs_src_path):
-                files.remove(file)  # never read: a FIFO would hang the build
-                continue
-            if file.generated_by is not None or file.src_dir != config.docs_dir:
-                continue  # theme assets and other plugins' files
-            if file.src_uri in generated:
-                raise PluginError(
-                    f"{config.docs_dir}/{file.src_uri} collides with a generated page; rename or remove it"
-                )
-            if not file.src_uri.lower().endswith(PUBLISHABLE) or any(
-                part.startswith(".") for part in file.src_uri.split("/")
-            ):
-                log.info("not published (not a page or site asset): %s", file.src_uri)
-                files.remove(file)
+            if file.generated_by is not None:
+                continue  # other plugins' files
+            if file.src_dir == config.docs_dir:
+                if file.src_uri in generated:
+                    raise PluginError(
+                        f"{config.docs_dir}/{file.src_uri} collides with a generated page; rename or remove it"
+                    )
+                if not file.src_uri.lower().endswith(PUBLISHABLE) or any(
+                    part.startswith(".") for part in file.src_uri.split("/")
+                ):
+                    log.info("not published (not a page or site asset): %s", file.src_uri)
+                    files.remove(file)
+                    continue
+            if file.src_dir in (config.docs_dir, config.theme.custom_dir) and not _readable(file.abs_src_path):
+                files.remove(file)  # never opened by MkDocs: a FIFO would hang the build
         for src_uri, markdown in generated.items():
             # Ids make unsafe paths impossible; check again where files are made.
             if not _SAFE_URI.fullmatch(src_uri):

@@ -105,10 +105,16 @@ def abandon(staging: Staging | None) -> None:
 def _unlock(staging: Staging) -> None:
     if staging.lock >= 0:
         lock, staging.lock = staging.lock, -1
-        try:
-            _lock_path(staging.target).unlink(missing_ok=True)  # while still holding it
-        finally:
-            os.close(lock)
+        _release(lock)
+
+
+def _release(lock: int) -> None:
+    path = _HELD.pop(lock, None)
+    try:
+        if path is not None:
+            path.unlink(missing_ok=True)  # while still holding it: see _lock
+    finally:
+        os.close(lock)
 
 
 #: Failures of writing as such (not of one file): the message names the output folder.
@@ -162,6 +168,7 @@ def _lock(target: Path) -> int:
             os.close(fd)
             raise
         if current is not None and (current.st_dev, current.st_ino) == (held.st_dev, held.st_ino):
+            _HELD[fd] = path
             return fd
         os.close(fd)  # removed by the build that just finished: lock the new one
 
@@ -263,6 +270,8 @@ def _libc() -> ctypes.CDLL | None:
 
 #: Staging folders of this process, removed at exit whatever happens (except SIGKILL).
 _PENDING: set[Path] = set()
+#: Locks this process holds: file descriptor -> lock file.
+_HELD: dict[int, Path] = {}
 _OWNER = os.getpid()
 _SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 _STOPPING: list[int] = []
@@ -275,6 +284,11 @@ def _remove_pending() -> None:
     for folder in list(_PENDING):
         shutil.rmtree(folder, ignore_errors=True)
     _PENDING.clear()
+    for lock in list(_HELD):
+        try:
+            _release(lock)
+        except OSError:
+            pass  # the kernel releases the lock as the process ends
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
