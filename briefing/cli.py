@@ -6,69 +6,76 @@ or configuration errors. Diagnostics go to stderr as ``path:line:col: ...``.
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import click
-import yaml
 
 from briefing.diagnostics import BriefingError, ConfigError, Diagnostic, Diagnostics
 from briefing.markings import MARKINGS, Marking
 
-if TYPE_CHECKING:  # MkDocs' configuration classes load after `briefing build` has forked
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
     from briefing.settings import Settings
+    from briefing.site.plugin import BriefingPlugin
 
 CONFIG_FILE = "mkdocs.yml"
 
 
-def _settings(config_file: str, content: str | None, max_marking: str | None, drafts: bool, strict: bool) -> Settings:
-    """The plugin options from mkdocs.yml (the same schema as the plugin), overridden by the CLI."""
-    from briefing.config import BriefingConfig
-    from briefing.settings import Settings
+def _load(
+    config_file: str, overrides: dict[str, Any], *, site_dir: str | None = None, strict: bool = False
+) -> tuple[MkDocsConfig, BriefingPlugin]:
+    """mkdocs.yml read by MkDocs itself (``!ENV`` and all), and the briefing plugin in it.
 
-    options = BriefingConfig()
-    path = Path(config_file)
-    directory_urls = True
-    if path.is_file():
-        try:
-            loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=_MkDocsLoader) or {}
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{config_file}: cannot read: {exc}") from None
-        except OSError as exc:
-            raise ConfigError(f"{config_file}: cannot read: {exc.strerror or exc}") from None
-        directory_urls = bool(loaded.get("use_directory_urls", True))
-        for entry in loaded.get("plugins") or []:
-            if isinstance(entry, dict) and "briefing" in entry:
-                options.load_dict(entry["briefing"] or {})
-    options.load_dict({})
-    failed, warnings = options.validate()
-    if failed:
-        raise ConfigError("; ".join(f"{CONFIG_FILE}: briefing.{key}: {err}" for key, err in failed))
-    settings = Settings.from_plugin(
-        options, path if path.is_file() else Path.cwd() / CONFIG_FILE, strict=strict, directory_urls=directory_urls
-    )
-    replace: dict[str, Any] = {}
+    The command line's options go onto the plugin instance, which applies them
+    over mkdocs.yml in ``on_config``: ``briefing build`` and ``mkdocs build``
+    then differ only by what the command line says.
+    """
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    from briefing.site.plugin import BriefingPlugin
+
+    if not Path(config_file).is_file():
+        raise ConfigError(f"{config_file} not found; run briefing in the project folder or pass -f")
+    try:
+        config = load_config(config_file, site_dir=site_dir, strict=strict)
+    except ConfigurationError as exc:
+        raise ConfigError(f"{config_file}: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{config_file}: cannot read: {exc.strerror or exc}") from None
+    except Abort:  # MkDocs has logged what is wrong (e.g. docs_dir inside --site-dir)
+        raise ConfigError(f"{config_file}: the configuration is not valid (see above)") from None
+    plugin = config.plugins.get("briefing")
+    if not isinstance(plugin, BriefingPlugin):
+        raise ConfigError(f"{config_file} does not enable the briefing plugin (plugins: - briefing)")
+    plugin.overrides = overrides
+    plugin.reporter = _print_diagnostics
+    return config, plugin
+
+
+def _overrides(content: str | None, max_marking: str | None, drafts: bool, strict: bool) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
     if content:
-        replace["content_dir"] = Path(content).resolve()
+        overrides["content_dir"] = str(Path(content).resolve())
     if max_marking:
-        replace["max_marking"] = Marking(max_marking)
+        overrides["max_marking"] = Marking(max_marking.upper()).value
     if drafts:
-        replace["drafts"] = True
-    from dataclasses import replace as dc_replace
-
-    return dc_replace(settings, **replace)
-
-
-class _MkDocsLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml for our own options, ignoring MkDocs' custom tags."""
+        overrides["drafts"] = True
+    if strict:
+        overrides["strict"] = True
+    return overrides
 
 
-_MkDocsLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-_MkDocsLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+def _settings(config_file: str, content: str | None, max_marking: str | None, drafts: bool, strict: bool) -> Settings:
+    """The plugin options from mkdocs.yml (as MkDocs reads them), overridden by the command line."""
+    config, plugin = _load(config_file, _overrides(content, max_marking, drafts, strict), strict=strict)
+    return plugin.resolve_settings(config)
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:
@@ -102,7 +109,7 @@ marking_option = click.option(
 )
 
 
-def _profile_options(f: Callable) -> Callable:
+def _profile_options(f: Callable[..., None]) -> Callable[..., None]:
     for option in (config_option, content_option, strict_option, drafts_option, marking_option):
         f = option(f)
     return f
@@ -148,13 +155,17 @@ force_option = click.option(
 @_profile_options
 @click.option("--out", "out", required=True, metavar="DIR", help="Folder to write the Markdown tree into.")
 @force_option
-def render(config_file: str, content: str | None, strict: bool, drafts: bool, max_marking: str | None, out: str, force: bool) -> None:
-    """Write the generated Markdown tree to DIR (to inspect or diff)."""
+def render(
+    config_file: str, content: str | None, strict: bool, drafts: bool, max_marking: str | None, out: str, force: bool
+) -> None:
+    """Write the generated Markdown tree to DIR (to inspect or diff), replacing it whole."""
     from briefing.generate import generate
     from briefing.site import staging
+    from briefing.site.plugin import protected_folders
 
     def action() -> int:
-        settings = _settings(config_file, content, max_marking, drafts, strict)
+        config, plugin = _load(config_file, _overrides(content, max_marking, drafts, strict), strict=strict)
+        settings = plugin.resolve_settings(config)
         result = generate(settings)
         _print_diagnostics(result.diagnostics.sorted())
         if result.failed(strict):
@@ -162,7 +173,7 @@ def render(config_file: str, content: str | None, strict: bool, drafts: bool, ma
             return 1
         root = Path(out)
         try:
-            output = staging.begin(root, _protected(config_file, settings), option="--out", force=force)
+            output = staging.begin(root, protected_folders(config, settings), option="--out", force=force)
         except OSError as exc:
             click.echo(f"briefing: error: {staging.problem(exc)}; nothing was written", err=True)
             return 1
@@ -185,60 +196,19 @@ def render(config_file: str, content: str | None, strict: bool, drafts: bool, ma
     _run(action)
 
 
-def _protected(config_file: str, settings: Settings) -> Any:
-    """The project's folders that ``render --out`` may not touch (the same as for a build)."""
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+class _NotContentFailure(logging.Filter):
+    """Drops MkDocs' echo of a content failure: the command line says it once, in its own words."""
 
-    from briefing.site.destination import Protected
+    def filter(self, record: logging.LogRecord) -> bool:
+        from briefing.site.plugin import ContentBuildError
 
-    folders = {"content": settings.content_dir, "templates": settings.templates_dir}
-    try:
-        config = load_config(config_file)
-    except (ConfigurationError, OSError):
-        config = None  # no MkDocs configuration here: no pages or theme folders to protect
-    if config is not None:
-        folders["pages (docs_dir)"] = Path(config.docs_dir)
-        if config.theme.custom_dir:
-            folders["theme overrides (custom_dir)"] = Path(config.theme.custom_dir)
-    return Protected(root=settings.root, folders=folders)
-
-
-def _start_early(config_file: str, content: str | None, max_marking: str | None, drafts: bool, strict: bool) -> Any:
-    from briefing import early
-
-    started = early.start()  # the child imports the stages while this process works out the settings
-    if started is None:
-        return None
-    try:
-        settings = _settings(config_file, content, max_marking, drafts, strict)
-    except ConfigError:
-        started.discard()
-        return None  # MkDocs reports it properly in a moment
-    started.give(settings)
-    return started
-
-
-def _configure(config_file: str, content: str | None, strict: bool, drafts: bool, max_marking: str | None) -> None:
-    from briefing.site import plugin
-
-    if not Path(config_file).is_file():
-        raise ConfigError(f"{config_file} not found; run briefing in the project folder or pass -f")
-    plugin.OVERRIDES.clear()
-    if content:
-        plugin.OVERRIDES["content_dir"] = str(Path(content).resolve())
-    if max_marking:
-        plugin.OVERRIDES["max_marking"] = Marking(max_marking.upper()).value
-    if drafts:
-        plugin.OVERRIDES["drafts"] = True
-    if strict:
-        plugin.OVERRIDES["strict"] = True
-    plugin.REPORTER = _print_diagnostics
+        return not (record.name == "mkdocs.commands.build" and record.getMessage().endswith(ContentBuildError.SUFFIXES))
 
 
 def _mkdocs_logging(verbose: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    handler.addFilter(_NotContentFailure())
     logger = logging.getLogger("mkdocs")
     logger.handlers[:] = [handler]
     logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
@@ -250,63 +220,39 @@ def _mkdocs_logging(verbose: bool) -> None:
 @click.option("--site-dir", metavar="DIR", help="Where to write the site (default: from mkdocs.yml).")
 @force_option
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages.")
-def build(config_file: str, content: str | None, strict: bool, drafts: bool, max_marking: str | None, site_dir: str | None, force: bool, verbose: bool) -> None:
+def build(
+    config_file: str, content: str | None, strict: bool, drafts: bool, max_marking: str | None,
+    site_dir: str | None, force: bool, verbose: bool,
+) -> None:
     """Validate, generate and render the site (atomically: a failed build changes nothing)."""
 
     def action() -> int:
-        # Generate on the other core while MkDocs imports and loads its configuration.
-        early = _start_early(config_file, content, max_marking, drafts, strict)
-        try:
-            return _build(early)
-        finally:
-            if early is not None:
-                early.discard()
-                from briefing.site import plugin
-
-                plugin.EARLY = None
-
-    def _build(early: Any) -> int:
         from mkdocs.commands.build import build as mkdocs_build
-        from mkdocs.config import load_config
         from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-        from briefing.site import plugin
+        from briefing.site.staging import problem
 
-        _configure(config_file, content, strict, drafts, max_marking)
-        if force:
-            plugin.OVERRIDES["force"] = True
-        plugin.EARLY = early
         _mkdocs_logging(verbose)
-        try:
-            config = load_config(config_file, site_dir=site_dir, strict=strict)
-        except ConfigurationError as exc:
-            raise ConfigError(str(exc)) from None
-        except OSError as exc:
-            raise ConfigError(f"{config_file}: cannot read: {exc.strerror or exc}") from None
-        except Abort:  # MkDocs has logged what is wrong (e.g. docs_dir inside --site-dir)
-            raise ConfigError(f"{config_file}: the configuration is not valid (see above)") from None
+        overrides = _overrides(content, max_marking, drafts, strict)
+        if force:
+            overrides["force"] = True
+        config, plugin = _load(config_file, overrides, site_dir=site_dir, strict=strict)
         config.plugins.on_startup(command="build", dirty=False)
-        # What is loaded by now lives to the end of the build: the cyclic garbage
-        # collector need not scan it again and again while pages are built.
-        gc.freeze()
         final = config.site_dir  # the plugin builds into a staging folder beside it
         try:
             mkdocs_build(config)
-        except plugin.ContentBuildError as exc:
-            click.echo(f"briefing: {exc}; the site was not changed", err=True)
-            return 1
         except ConfigurationError as exc:  # the site folder was refused, or another build is running
             raise ConfigError(str(exc)) from None
         except (Abort, PluginError) as exc:
-            click.echo(f"briefing: build failed: {exc}; the site was not changed", err=True)
+            if plugin.content_failure is not None:
+                click.echo(f"briefing: {plugin.content_failure}; the site was not changed", err=True)
+            else:
+                click.echo(f"briefing: build failed: {exc}; the site was not changed", err=True)
             return 1
         except OSError as exc:  # a page or theme file unreadable, the disk full, ...
-            from briefing.site.staging import problem
-
             click.echo(f"briefing: build failed: {problem(exc, final)}; the site was not changed", err=True)
             return 1
         finally:
-            gc.unfreeze()
             config.plugins.on_shutdown()
         click.echo(f"built the site in {config.site_dir}", err=True)
         return 0
@@ -323,12 +269,14 @@ def serve(config_file: str, content: str | None, strict: bool, drafts: bool, max
     def action() -> int:
         from mkdocs.commands.serve import serve as mkdocs_serve
 
-        _configure(config_file, content, strict, drafts, max_marking)
         _mkdocs_logging(False)
         logging.getLogger("mkdocs").setLevel(logging.INFO)
+        # MkDocs keeps this plugin instance across its rebuilds (it defines on_startup),
+        # so the overrides set on it here hold for every rebuild of the preview.
+        _load(config_file, _overrides(content, max_marking, drafts, strict), strict=strict)
         # A full rebuild each time: MkDocs' dirty reload duplicates search entries
         # of generated pages. Unchanged files are not re-validated (parse cache).
-        mkdocs_serve(config_file=config_file, dev_addr=dev_addr, livereload=True)
+        mkdocs_serve(config_file=config_file, dev_addr=dev_addr, livereload=True, strict=strict)
         return 0
 
     _run(action)

@@ -18,21 +18,13 @@ import os
 import stat
 from pathlib import Path
 
-from briefing.diagnostics import Diagnostics
+from briefing.diagnostics import Diagnostics, display_path
 
 CONTENT_SUFFIXES = (".yaml", ".yml")
 #: Names that look meant as content but will not be read: warn about them.
 _LOOKALIKE_SUFFIXES = (".yaml~", ".yml~", ".json", ".yaml.bak", ".yml.bak", ".yaml.orig", ".txt", ".md")
 
 _IGNORED = "ignored: only files named exactly *.yaml or *.yml are content"
-
-
-def display_path(path: Path | str) -> str:
-    """The path as the analyst would type it: relative to the working directory when inside it."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
 
 
 def content_files(folder: Path, diagnostics: Diagnostics) -> list[Path] | None:

@@ -23,8 +23,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefing.diagnostics import ConfigError
-from briefing.discover import display_path, kind_of
+from briefing.diagnostics import ConfigError, display_path
+from briefing.discover import kind_of
 
 #: The file that marks a folder as written by briefing (and so safe to replace).
 STAMP = ".briefing-output"

@@ -34,8 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from briefing.diagnostics import ConfigError
-from briefing.discover import display_path
+from briefing.diagnostics import ConfigError, display_path
 from briefing.site.destination import STAMP, STAMP_TEXT, Protected, check_contents, check_place, real_target
 
 
@@ -129,9 +128,9 @@ def problem(exc: OSError, output: str | Path | None = None) -> str:
     """
     cause = exc.strerror or str(exc)
     if output is not None and exc.errno in _WRITE_FAILURES:
-        return f"cannot write {display_path(output)}: {cause}"
+        return f"cannot write {display_path(Path(output))}: {cause}"
     if exc.filename:
-        return f"{display_path(os.fsdecode(exc.filename))}: {cause}"
+        return f"{display_path(Path(os.fsdecode(exc.filename)))}: {cause}"
     return cause
 
 
