@@ -73,7 +73,7 @@ def begin(final: Path, protected: Protected, *, option: str = "--site-dir", forc
         catch_signals()
         folder = _new_folder(target)
     except BaseException:
-        os.close(lock)
+        _release(lock)
         raise
     return Staging(final, target, folder, lock)
 
