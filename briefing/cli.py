@@ -45,7 +45,7 @@ def _load(
         raise ConfigError(f"{config_file} not found; run briefing in the project folder or pass -f")
     try:
         config = load_config(config_file, site_dir=site_dir, strict=strict)
-    except ConfigurationError as exc:
+    except (ConfigurationError, Abort) as exc:  # MkDocs has logged what is wrong with which option
         raise ConfigError(f"{config_file}: {exc}") from None
     except OSError as exc:
         raise ConfigError(f"{config_file}: cannot read: {exc.strerror or exc}") from None
