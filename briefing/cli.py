@@ -49,8 +49,6 @@ def _load(
         raise ConfigError(f"{config_file}: {exc}") from None
     except OSError as exc:
         raise ConfigError(f"{config_file}: cannot read: {exc.strerror or exc}") from None
-    except Abort:  # MkDocs has logged what is wrong (e.g. docs_dir inside --site-dir)
-        raise ConfigError(f"{config_file}: the configuration is not valid (see above)") from None
     plugin = config.plugins.get("briefing")
     if not isinstance(plugin, BriefingPlugin):
         raise ConfigError(f"{config_file} does not enable the briefing plugin (plugins: - briefing)")
