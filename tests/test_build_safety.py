@@ -210,6 +210,13 @@ def test_foreign_folder_needs_force_and_own_output_does_not(example_project: Pro
     assert example_project.run("render", "--out", "markdown").code == 0
     (example_project.root / "empty").mkdir()
     assert example_project.run("render", "--out", "empty").code == 0
+    # A site built before output folders had a stamp is recognised as briefing's.
+    (foreign / STAMP).unlink()
+    assert example_project.run("build", "--site-dir", "www").code == 0
+    (foreign / STAMP).unlink()
+    index = foreign / "index.html"
+    index.write_text(index.read_text().replace("Content-Security-Policy", "X"))
+    assert example_project.run("build", "--site-dir", "www").code == 2
 
 
 def test_site_dir_from_mkdocs_yml_is_checked_too(example_project: Project) -> None:

@@ -10,7 +10,8 @@ that:
   its version control folder (``.git``);
 * is an existing file (or a link to one);
 * is a non-empty folder that has no stamp of ours (:data:`STAMP`, written in
-  every output folder), unless ``--force`` is given.
+  every output folder; a site built before stamps is recognised by its
+  Content-Security-Policy), unless ``--force`` is given.
 
 The site may be a symbolic link to a folder elsewhere (a web root): the rules
 apply to the folder it points to, which is the one replaced.
@@ -94,7 +95,7 @@ def check_contents(final: Path, target: Path, *, option: str, force: bool) -> No
     if not stat.S_ISDIR(mode):
         kind = "a file" if stat.S_ISREG(mode) else kind_of(mode)
         raise RefusedDestination(f"refusing to replace {where}: it is {kind}, not a folder; {_choose(option)}")
-    if force or (target / STAMP).is_file():
+    if force or (target / STAMP).is_file() or _site_before_stamps(target):
         return
     with os.scandir(target) as entries:
         if next(entries, None) is None:
@@ -103,6 +104,24 @@ def check_contents(final: Path, target: Path, *, option: str, force: bool) -> No
         f"refusing to replace {where}: it is a folder with files that briefing did not write "
         f"(it has no {STAMP} stamp); {_choose(option)}, or pass --force to replace it anyway"
     )
+
+
+def _site_before_stamps(target: Path) -> bool:
+    """True for a site that briefing built before output folders had a stamp.
+
+    Its home page opens with the Content-Security-Policy only briefing writes;
+    nobody's own folder does. (Markdown from an older ``render`` has no such
+    mark: it needs ``--force`` once.)
+    """
+    from briefing.discover import read_regular
+    from briefing.site.output import CSP_TEMPLATE
+
+    mark = '<meta http-equiv="Content-Security-Policy" content="' + CSP_TEMPLATE.split("{", 1)[0]
+    try:
+        head = read_regular(target / "index.html")[:8192]
+    except OSError:
+        return False
+    return mark.encode("utf-8") in head
 
 
 def _named(final: Path, target: Path) -> str:

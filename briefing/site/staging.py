@@ -291,8 +291,10 @@ def _remove_pending() -> None:
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
-    if _STOPPING:
-        return  # already stopping: let the cleanup finish
+    if _STOPPING:  # a second signal: stop now, without cleanup (the next build removes what is left)
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
     _STOPPING.append(signum)
     raise KeyboardInterrupt(f"stopped by {signal.Signals(signum).name}")
 
