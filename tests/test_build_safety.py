@@ -316,8 +316,13 @@ def test_stale_staging_folders_are_removed_and_reported(built) -> None:
     assert unrelated.read_text() == "not ours\n"
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
-def test_stopped_serve_removes_its_preview_folder(example_project: Project, tmp_path: Path, signum: int) -> None:
+@pytest.mark.parametrize(
+    ("command", "signum"), [("briefing", signal.SIGTERM), ("briefing", signal.SIGHUP), ("mkdocs", signal.SIGTERM)]
+)
+def test_stopped_serve_removes_its_preview_folder(
+    example_project: Project, tmp_path: Path, command: str, signum: int
+) -> None:
+    # `briefing serve`, and plain `mkdocs serve` through the same plugin.
     import socket
     import urllib.request
 
@@ -326,7 +331,10 @@ def test_stopped_serve_removes_its_preview_folder(example_project: Project, tmp_
         port = s.getsockname()[1]
     temp = tmp_path / "tmp"
     temp.mkdir()
-    process = _popen(example_project, "serve", "--dev-addr", f"127.0.0.1:{port}", env={"TMPDIR": str(temp)})
+    process = subprocess.Popen(
+        [sys.executable, "-m", command, "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=example_project.root,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_environment({"TMPDIR": str(temp)}),
+    )
     try:
         deadline = time.monotonic() + 120
         up = False
