@@ -472,43 +472,49 @@ def test_read_only_project_folder_is_one_diagnostic(built) -> None:
     assert tree_bytes(project.site) == before
 
 
-@pytest.fixture
-def small_disk(tmp_path: Path):
-    """A folder on a file system that holds one built site but not two (tmpfs), or None."""
+def _mount_small_disk(mount: Path, size: int) -> bool:
+    """A tmpfs of ``size`` bytes at ``mount`` (root only); False where that is not possible."""
+    if os.geteuid() != 0:
+        return False
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)], check=False, capture_output=True
+    )
+    return done.returncode == 0
+
+
+def _disk_usage(folder: Path) -> int:
+    """Bytes the files of ``folder`` take on a tmpfs (whole 4 KiB pages)."""
+    return sum(-(-p.stat().st_size // 4096) * 4096 for p in folder.rglob("*") if p.is_file())
+
+
+def test_disk_full_while_writing_the_site_is_one_diagnostic(built, tmp_path: Path) -> None:
+    project, _ = built
     mount = tmp_path / "disk"
     mount.mkdir()
-    if os.geteuid() != 0:
-        yield None
-        return
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4600k", "tmpfs", str(mount)], check=False, capture_output=True)
-    if done.returncode != 0:
-        yield None
-        return
+    # A disk that holds one built site but not a second one beside it: the next build fills it.
+    mounted = _mount_small_disk(mount, _disk_usage(project.site) * 3 // 2)
     try:
-        yield mount
+        if mounted:  # a real full disk: ENOSPC
+            site = mount / "site"
+            limit, cause = None, "No space left on device"
+        else:  # no tmpfs without root: a file size limit gives EFBIG on the same writes
+            site = project.site
+            limit, cause = 64 * 1024, "File too large"
+        first = project.run("build", "--site-dir", str(site))
+        assert first.code == 0, first.stderr
+        before = tree_bytes(site)
+
+        def limited() -> None:
+            if limit is not None:
+                signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+                resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+        run = _run(project, "build", "--site-dir", str(site), "--max-marking", "TLP:AMBER", preexec=limited)
+        assert run.code == 1, run.stderr
+        assert f"cannot write {os.path.relpath(site, project.root)}: {cause}; the site was not changed" in run.stderr
+        assert "Traceback" not in run.stderr
+        assert tree_bytes(site) == before
+        assert _staging_left(site.parent) == []
     finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
-def test_disk_full_while_writing_the_site_is_one_diagnostic(example_project: Project, small_disk: Path | None) -> None:
-    if small_disk is not None:  # a real full disk: ENOSPC
-        site = small_disk / "site"
-        limit, cause = None, "No space left on device"
-    else:  # no tmpfs without root: a file size limit gives EFBIG on the same writes
-        site = example_project.root / "site"
-        limit, cause = 64 * 1024, "File too large"
-    first = example_project.run("build", "--site-dir", str(site))
-    assert first.code == 0, first.stderr
-    before = tree_bytes(site)
-
-    def limited() -> None:
-        if limit is not None:
-            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-
-    run = _run(example_project, "build", "--site-dir", str(site), "--max-marking", "TLP:AMBER", preexec=limited)
-    assert run.code == 1, run.stderr
-    assert f"cannot write {os.path.relpath(site, example_project.root)}: {cause}; the site was not changed" in run.stderr
-    assert "Traceback" not in run.stderr
-    assert tree_bytes(site) == before
-    assert _staging_left(site.parent) == []
+        if mounted:
+            subprocess.run(["umount", "-l", str(mount)], check=False)
