@@ -61,6 +61,7 @@ _INDEX_PAGES = {
     "actors": ("actors/index.md", "actors.md.j2", "actors_index"),
     "chronology": ("chronology/index.md", "chronology.md.j2", "chronology_page"),
     "tags": ("tags/index.md", "tags.md.j2", "tags_page"),
+    "data": ("data/index.md", "data.md.j2", "data_page"),
 }
 #: Below this many pages, rendering in one process is faster than forking.
 PARALLEL_MIN_PAGES = 64
@@ -313,6 +314,8 @@ class _Renderer:
         return self.env.get_template(template).render(page=page)
 
     def briefing_page(self, briefing_id: str, briefing: Briefing) -> ctx.BriefingPage:
+        from briefing.export import page as exported
+
         sources = {s.id: s for s in briefing.sources}
         order = sorted(range(len(briefing.events)), key=lambda i: (*briefing.events[i].date.sort_key, i))
         events = [
@@ -356,6 +359,7 @@ class _Renderer:
             ],
             assessment=self.assessment(briefing, sources, order),
             timeline=build_timeline(events, f"Timeline of the {len(events)} events in this briefing"),
+            data=exported.briefing_data_links(briefing_id),
         )
 
     def briefing_actors(self, briefing: Briefing) -> list[ctx.ActorRow]:
@@ -598,6 +602,8 @@ class _Renderer:
         return line
 
     def actor_page(self, actor_id: str, actor: Actor) -> ctx.ActorPage:
+        from briefing.export import page as exported
+
         appearances = self.knowledge.by_actor.get(actor_id, [])
         briefing_ids = self.knowledge.briefings_by_actor.get(actor_id, [])
         markings = [effective_marking(a.briefing, a.event) for a in appearances]
@@ -631,6 +637,8 @@ class _Renderer:
                 ctx.Link(self.project.briefings[b].title, Markup(f"../briefings/{b}.md")) for b in briefing_ids
             ],
             marking=max(markings, key=lambda m: m.rank, default=Marking.CLEAR),
+            feed=exported.actor_feed_link(actor_id),
+            feed_path=exported.actor_feed_link(actor_id, base=""),
         )
 
     def actors_index(self) -> ctx.ActorsIndex:
@@ -686,14 +694,21 @@ class _Renderer:
         return ctx.BriefingsIndex([self.briefing_row(b, "../") for b in self._latest_first()])
 
     def tags_page(self) -> ctx.TagsPage:
+        from briefing.export import page as exported
+
         tags = []
         for tag in sorted(self.knowledge.by_tag):
             links = [
                 ctx.Link(self.project.briefings[b].title, Markup(f"../briefings/{b}.md"))
                 for b in self.knowledge.by_tag[tag]
             ]
-            tags.append(ctx.TagGroup(tag, f"tag-{tag}", links))
+            tags.append(ctx.TagGroup(tag, f"tag-{tag}", links, exported.tag_feed_link(tag), exported.tag_feed_link(tag, base="")))
         return ctx.TagsPage(tags)
+
+    def data_page(self) -> ctx.DataPage:
+        from briefing.export import page as exported
+
+        return exported.data_page(self.project, self.profile)
 
     def home_page(self) -> ctx.HomePage:
         return ctx.HomePage(

@@ -159,6 +159,8 @@ class BriefingPage:
     assessment: SourcingAssessment
     timeline: Any = None
     """A :class:`briefing.render.timeline.Timeline` of the chronology."""
+    data: list[Link] = field(default_factory=list)
+    """This briefing's exports (JSON, CSV, ...) and the site feed, for the "Data:" line."""
 
 
 @dataclass(slots=True)
@@ -186,6 +188,10 @@ class ActorPage:
     """Pre-rendered event lines (macro ``event_line``), in date order."""
     briefings: list[Link]
     marking: Marking
+    feed: Markup = Markup("")
+    """The actor's Atom feed, relative to the page."""
+    feed_path: Markup = Markup("")
+    """The same from the site root (for the page's ``<head>``)."""
 
 
 @dataclass(slots=True)
@@ -230,6 +236,10 @@ class TagGroup:
     id: str
     anchor: str
     briefings: list[Link]
+    feed: Markup = Markup("")
+    """The tag's Atom feed, relative to the page."""
+    feed_path: Markup = Markup("")
+    """The same from the site root (for the page's ``<head>``)."""
 
 
 @dataclass(slots=True)
@@ -254,3 +264,30 @@ class HomePage:
     actors: int
     profile: str
     links: dict[str, Markup] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class DataFile:
+    """One export file on the Data page."""
+
+    name: str
+    link: Markup
+    description: str
+
+
+@dataclass(slots=True)
+class DataPage:
+    """``data/index.md``: every export of this build, and what it holds."""
+
+    site: list[DataFile]
+    """Files for the whole site: feeds, index, every event, the site's STIX bundle, schemas."""
+    briefings: list[DataBriefing]
+    """Newest first."""
+    profile: str
+
+
+@dataclass(slots=True)
+class DataBriefing:
+    title: str
+    link: Markup
+    files: list[Link]

@@ -61,6 +61,8 @@ PUBLISHABLE = (".md", ".css", ".js", ".svg", ".png", ".jpg", ".jpeg", ".webp", "
 
 
 _SAFE_URI = re.compile(r"(?:[a-z0-9]+(?:-[a-z0-9]+)*/)?[a-z0-9]+(?:-[a-z0-9]+)*\.md")
+#: Export files (briefing.export.paths): the site feed, or under data/ or feeds/, built from ids.
+_SAFE_EXPORT = re.compile(r"feed\.xml|(?:data|feeds)(?:/[a-z0-9]+(?:-[a-z0-9]+)*)+(?:\.[a-z0-9]+)+")
 
 
 class ContentBuildError(PluginError):
@@ -125,6 +127,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         start = time.perf_counter()
         early, self.early = self.early, None
         result = early.take(self.settings) if early is not None else None
+        if result is not None and result.project is None:
+            result = None  # the exports need the filtered model, which the early child does not send
         if result is not None:
             log.debug(f"took {len(result.pages)} pages generated since start (waited {time.perf_counter() - start:.2f} s)")
         else:
@@ -161,11 +165,13 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         # Taken this late so that the early child can finish while MkDocs lists the theme's files.
-        generated = (self.result or self._obtain()).pages
+        result = self.result or self._obtain()
+        generated = result.pages
+        exported = self._exports(result, config)
         for file in list(files):
             if file.generated_by is not None or file.src_dir != config.docs_dir:
                 continue  # theme assets and other plugins' files
-            if file.src_uri in generated:
+            if file.src_uri in generated or file.src_uri in exported:
                 raise PluginError(
                     f"{config.docs_dir}/{file.src_uri} collides with a generated page; rename or remove it"
                 )
@@ -179,7 +185,26 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             if not _SAFE_URI.fullmatch(src_uri):
                 raise PluginError(f"refusing to generate a page at an unsafe path: {src_uri!r}")
             files.append(File.generated(config, src_uri, content=markdown))
+        for path, data in exported.items():
+            if not _SAFE_EXPORT.fullmatch(path):
+                raise PluginError(f"refusing to write an export at an unsafe path: {path!r}")
+            files.append(File.generated(config, path, content=data))
         return files
+
+    def _exports(self, result: Generation, config: MkDocsConfig) -> dict[str, bytes]:
+        """Feeds and data files, from the same filtered model as the pages (briefing.export)."""
+        from briefing.export import ExportOptions, exports
+        from briefing.generate import profile_of
+
+        if result.project is None:
+            return {}
+        options = ExportOptions(
+            profile=profile_of(self.settings),
+            site_url=config.site_url or None,
+            site_name=config.site_name,
+            directory_urls=config.use_directory_urls,
+        )
+        return exports(result.project, options)
 
     def on_page_content(self, html: str, *, page: Any, **kwargs: Any) -> str:
         return self.sanitizer.submit(page, html)

@@ -1,0 +1,94 @@
+"""Data out: feeds and machine-readable exports of one build profile.
+
+:func:`exports` takes the project **after** :func:`briefing.profile.apply`
+has filtered it, like the pages do, so nothing above the profile's marking
+can reach any export: it is not in the model these modules read. Output is
+``{path in the site: bytes}``, byte-identical for the same input (no
+clocks, sorted keys, UUIDv5 ids). The MkDocs plugin serves these files with
+the pages (so they land in the staging folder before the atomic swap);
+``briefing export`` writes them without building the site.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from briefing.export.facts import ExportOptions
+from briefing.validate import Project
+
+__all__ = ["FORMATS", "ExportOptions", "exports"]
+
+
+def _atom(project: Project, options: ExportOptions) -> dict[str, bytes]:
+    from briefing.export.atom import feed_files
+
+    return feed_files(project, options)
+
+
+def _json(project: Project, options: ExportOptions) -> dict[str, bytes]:
+    from briefing.export.jsondata import briefing_files
+
+    return briefing_files(project, options)
+
+
+def _csv(project: Project, options: ExportOptions) -> dict[str, bytes]:
+    from briefing.export import facts, paths
+    from briefing.export.csvdata import events_csv
+
+    out = {
+        paths.briefing_csv(b): events_csv(
+            facts.event_record(project, options, b, briefing, e) for e in facts.events_in_order(briefing)
+        )
+        for b, briefing in sorted(project.briefings.items())
+    }
+    out[paths.EVENTS_CSV] = events_csv(
+        facts.event_record(project, options, b, briefing, e) for b, briefing, e in facts.all_events(project)
+    )
+    return out
+
+
+def _geojson(project: Project, options: ExportOptions) -> dict[str, bytes]:
+    from briefing.export import facts, paths
+    from briefing.export.geojsondata import feature_collection
+
+    out = {
+        paths.briefing_geojson(b): facts.dumps(feature_collection(
+            facts.event_record(project, options, b, briefing, e) for e in facts.events_in_order(briefing)
+        ))
+        for b, briefing in sorted(project.briefings.items())
+    }
+    out[paths.EVENTS_GEOJSON] = facts.dumps(feature_collection(
+        facts.event_record(project, options, b, briefing, e) for b, briefing, e in facts.all_events(project)
+    ))
+    return out
+
+
+def _stix(project: Project, options: ExportOptions) -> dict[str, bytes]:
+    from briefing.export.stix import stix_files
+
+    return stix_files(project, options)
+
+
+def _timelinejs(project: Project, options: ExportOptions) -> dict[str, bytes]:
+    from briefing.export.timelinejs import timeline_files
+
+    return timeline_files(project, options)
+
+
+#: Every export format by its name on the command line.
+FORMATS: dict[str, Callable[[Project, ExportOptions], dict[str, bytes]]] = {
+    "atom": _atom,
+    "json": _json,
+    "csv": _csv,
+    "geojson": _geojson,
+    "stix": _stix,
+    "timelinejs": _timelinejs,
+}
+
+
+def exports(visible: Project, options: ExportOptions, formats: Iterable[str] = FORMATS) -> dict[str, bytes]:
+    """Every export file of the (already filtered) project, ``{site path: bytes}``, sorted by path."""
+    out: dict[str, bytes] = {}
+    for name in formats:
+        out.update(FORMATS[name](visible, options))
+    return {path: out[path] for path in sorted(out)}

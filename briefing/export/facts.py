@@ -1,0 +1,205 @@
+"""What every export shares: options, dates as timestamps, labels, and one flat record per event.
+
+The CSV rows and the GeoJSON feature properties are the same
+:func:`event_record`, so the two formats cannot drift apart. Everything
+here reads the model that :func:`briefing.profile.apply` already filtered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from briefing.dates import EdtfDate
+from briefing.model import Briefing, Event, Source
+from briefing.profile import Profile, effective_marking
+from briefing.render import CREDIBILITY, LIKELIHOOD, RELIABILITY, country_name
+from briefing.validate import Project
+
+from briefing.export import paths
+
+#: The namespace of every UUIDv5 we mint (Atom ids, STIX ids): our ids are
+#: stable, so the same briefing always gets the same UUID and a re-import
+#: updates instead of duplicating.
+NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://briefing.invalid/ids")
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What the exports need to know beyond the model."""
+
+    profile: Profile = Profile()
+    site_url: str | None = None
+    """MkDocs' ``site_url``; without it, links are relative to the site root."""
+    site_name: str = "Briefings"
+    directory_urls: bool = True
+
+
+def dumps(data: Any) -> bytes:
+    """Deterministic JSON: sorted keys, UTF-8, two-space indents, a final newline."""
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def html(markdown_text: str) -> str:
+    """A Markdown field as safe HTML (for feed entries and TimelineJS slides).
+
+    The same two steps as the site: content Markdown made inert where it
+    could be markup (:func:`briefing.render.text.markdown`), then the HTML
+    sanitiser of the pages.
+    """
+    import markdown
+
+    from briefing.render.text import markdown as safe_markdown
+    from briefing.site.output import sanitize
+
+    return sanitize(markdown.markdown(safe_markdown(markdown_text), output_format="html"))
+
+
+def uuid_for(*parts: str) -> str:
+    """A UUIDv5 from our ids, e.g. ``uuid_for("event", briefing_id, event_id)``."""
+    return str(uuid.uuid5(NAMESPACE, "/".join(parts)))
+
+
+def moment(day: dt.date) -> dt.datetime:
+    """Midnight UTC of ``day``: every timestamp we write comes from content dates, never a clock."""
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+
+
+def url(options: ExportOptions, path: str) -> str:
+    """``path`` (relative to the site root) as an absolute URL when ``site_url`` is known."""
+    if options.site_url:
+        return options.site_url.rstrip("/") + "/" + path
+    return path
+
+
+def briefing_url(options: ExportOptions, briefing_id: str) -> str:
+    return url(options, paths.briefing_page(briefing_id, options.directory_urls))
+
+
+def actor_url(options: ExportOptions, actor_id: str) -> str:
+    return url(options, paths.actor_page(actor_id, options.directory_urls))
+
+
+def newest_first(project: Project) -> list[str]:
+    """Briefing ids, latest ``as_of`` first (ties by id, so the order is stable)."""
+    def key(b: str) -> tuple[dt.date, dt.date, str]:
+        as_of = project.briefings[b].as_of
+        return (as_of.upper, as_of.lower, b)
+
+    return sorted(project.briefings, key=key, reverse=True)
+
+
+def time_precision(date: EdtfDate) -> int:
+    """ACLED-style time precision: 1 a known day, 2 within a week (or an approximate day), 3 wider."""
+    if date.span_days == 1 and not (date.is_approximate or date.is_uncertain):
+        return 1
+    return 2 if date.span_days <= 7 else 3
+
+
+#: ACLED-style geo-precision: 1 the exact place, 2 near it or the town, 3 only the region or country.
+GEO_PRECISION = {"exact": 1, "near": 2, "city": 2, "region": 3, "country": 3}
+
+
+def likelihood_words(likelihood: str | None) -> tuple[str | None, str | None]:
+    """("Likely", "55–80%") for an ICD 203 likelihood id."""
+    if likelihood is None:
+        return None, None
+    return LIKELIHOOD[likelihood]
+
+
+def grade(source: Source) -> tuple[str | None, str | None]:
+    """The Admiralty grade ("B2") and its meaning in words, as the briefing page shows them."""
+    if not (source.reliability or source.credibility):
+        return None, None
+    words = []
+    if source.reliability:
+        reliability = RELIABILITY[source.reliability]
+        words.append(reliability if source.reliability == "F" else f"{reliability} source")
+    if source.credibility:
+        words.append(f"information {CREDIBILITY[source.credibility]}" if source.credibility < 6 else CREDIBILITY[6])
+    return f"{source.reliability or ''}{source.credibility or ''}", "; ".join(words)
+
+
+def events_in_order(briefing: Briefing) -> list[Event]:
+    """A briefing's events by date (earliest first), as its page lists them."""
+    order = sorted(range(len(briefing.events)), key=lambda i: (*briefing.events[i].date.sort_key, i))
+    return [briefing.events[i] for i in order]
+
+
+def involved_actors(project: Project, briefing: Briefing) -> list[str]:
+    """The visible actors of a briefing: role notes first, then events' actors, each once."""
+    involved = dict.fromkeys(briefing.actors)
+    for event in briefing.events:
+        involved.update(dict.fromkeys(event.actors))
+    return [a for a in involved if a in project.actors]
+
+
+def all_events(project: Project) -> Iterator[tuple[str, Briefing, Event]]:
+    """Every visible event of the site by date, then briefing id, then its place in the file."""
+    items = [
+        (event.date.sort_key, briefing_id, index, briefing, event)
+        for briefing_id, briefing in project.briefings.items()
+        for index, event in enumerate(briefing.events)
+    ]
+    items.sort(key=lambda item: (item[0], item[1], item[2]))
+    for _, briefing_id, _, briefing, event in items:
+        yield briefing_id, briefing, event
+
+
+#: The columns of the CSV files and the properties of the GeoJSON features, in order.
+EVENT_COLUMNS = (
+    "event_id", "briefing_id", "title", "event_date", "earliest_date", "latest_date", "time_precision",
+    "event_type", "event_type_label", "actor_1", "actor_1_name", "actor_2", "actor_2_name",
+    "assoc_actors", "assoc_actor_names", "country_code", "country", "location", "latitude", "longitude",
+    "geo_precision", "geo_precision_label", "killed", "injured", "source_ids", "source_grades",
+    "notes", "marking", "url",
+)
+
+
+def event_record(
+    project: Project, options: ExportOptions, briefing_id: str, briefing: Briefing, event: Event
+) -> dict[str, Any]:
+    """One event as a flat record: the CSV row and the GeoJSON properties (see docs/exports.md)."""
+    vocab = project.vocabularies
+    event_types = vocab.event_types if vocab else {}
+    actors = [a for a in event.actors if a in project.actors]
+    names = [project.actors[a].name for a in actors]
+    sources = {s.id: s for s in briefing.sources}
+    location = event.location
+    country = location.country if location and location.country else None
+    return {
+        "event_id": event.id,
+        "briefing_id": briefing_id,
+        "title": event.title,
+        "event_date": event.date.text,
+        "earliest_date": event.date.lower.isoformat(),
+        "latest_date": event.date.upper.isoformat(),
+        "time_precision": time_precision(event.date),
+        "event_type": event.type,
+        "event_type_label": event_types.get(event.type, event.type),
+        "actor_1": actors[0] if actors else None,
+        "actor_1_name": names[0] if names else None,
+        "actor_2": actors[1] if len(actors) > 1 else None,
+        "actor_2_name": names[1] if len(names) > 1 else None,
+        "assoc_actors": "; ".join(actors[2:]) or None,
+        "assoc_actor_names": "; ".join(names[2:]) or None,
+        "country_code": country,
+        "country": country_name(country) if country else None,
+        "location": location.name if location else None,
+        "latitude": location.lat if location else None,
+        "longitude": location.lon if location else None,
+        "geo_precision": GEO_PRECISION.get(location.precision) if location and location.precision else None,
+        "geo_precision_label": location.precision if location else None,
+        "killed": event.casualties.killed if event.casualties else None,
+        "injured": event.casualties.injured if event.casualties else None,
+        "source_ids": "; ".join(event.sources) or None,
+        "source_grades": "; ".join(
+            (grade(sources[s])[0] if s in sources else None) or "ungraded" for s in event.sources
+        ) or None,
+        "notes": event.description,
+        "marking": effective_marking(briefing, event).value,
+        "url": briefing_url(options, briefing_id) + f"#event-{event.id}",
+    }

@@ -1,0 +1,305 @@
+"""STIX 2.1 bundles, built with the OASIS ``stix2`` library: one per briefing and one for the site.
+
+Mapping (documented for users in docs/exports.md):
+
+* briefing -> ``report`` (summary as description, tags as labels, ``published`` = as_of);
+* actor -> ``identity``, ``threat-actor`` or ``intrusion-set`` by its kind (:data:`ACTOR_KINDS`);
+  affiliations -> ``related-to`` relationships;
+* event -> ``incident`` (the date, type and casualties in its description), with
+  ``related-to`` relationships to its actors and ``located-at`` to a ``location``;
+* key judgment -> ``note`` on the incidents it rests on (or on the report), with
+  STIX confidence 15 / 50 / 85 for low / moderate / high;
+* sources -> ``external_references`` of the report and of the incidents that cite them;
+* markings -> the TLP 2.0 ``marking-definition`` objects that OASIS publishes (fixed ids).
+
+Every id is a UUIDv5 of our ids, so importing a newer bundle updates objects
+instead of duplicating them (the validator notes that STIX prefers UUIDv4
+for new objects: a warning, by design). Timestamps come from ``as_of``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import stix2
+
+from briefing.export import facts, paths
+from briefing.export.facts import ExportOptions
+from briefing.markings import Marking
+from briefing.model import Actor, Briefing, Event, Source
+from briefing.profile import effective_marking
+from briefing.render import country_name
+from briefing.site.output import DEFAULT_EPOCH
+from briefing.validate import Project
+
+TLP2_EXTENSION = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
+#: The TLP 2.0 marking definitions as OASIS publishes them (cti-stix-common-objects).
+TLP2_IDS = {
+    Marking.CLEAR: "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
+    Marking.GREEN: "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
+    Marking.AMBER: "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
+    Marking.AMBER_STRICT: "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
+    Marking.RED: "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
+}
+
+#: Actor kind -> (STIX type, identity_class or threat_actor_types). Kinds not listed become
+#: an ``identity`` of class ``unknown``. Add a kind named here to your vocabulary to use it.
+ACTOR_KINDS: dict[str, tuple[str, str | None]] = {
+    "person": ("identity", "individual"),
+    "state": ("identity", "organization"),
+    "government-body": ("identity", "organization"),
+    "political-party": ("identity", "organization"),
+    "international-organization": ("identity", "organization"),
+    "media": ("identity", "organization"),
+    "company": ("identity", "organization"),
+    "civilian-group": ("identity", "group"),
+    "state-armed-force": ("threat-actor", "nation-state"),
+    "non-state-armed-group": ("threat-actor", None),
+    "intrusion-set": ("intrusion-set", None),
+    "cyber-threat-group": ("intrusion-set", None),
+}
+
+#: STIX confidence (appendix "None / Low / Med / High" scale) for our confidence words.
+CONFIDENCE = {"low": 15, "moderate": 50, "high": 85}
+#: Location precision in metres for our precision words (``country`` gives none).
+PRECISION_METRES = {"exact": 100.0, "near": 5000.0, "city": 10000.0, "region": 100000.0}
+
+
+def _stamp(day: dt.date) -> stix2.utils.STIXdatetime:
+    return stix2.utils.STIXdatetime(facts.moment(day), precision="millisecond")
+
+
+def marking_definition(marking: Marking) -> stix2.MarkingDefinition:
+    return stix2.MarkingDefinition(
+        id=TLP2_IDS[marking],
+        created="2022-10-01T00:00:00.000Z",
+        name=marking.value,
+        extensions={TLP2_EXTENSION: {"extension_type": "property-extension", "tlp_2_0": marking.value[4:].lower()}},
+    )
+
+
+class _Bundler:
+    """Builds the STIX objects of the visible model, each once, keyed by id."""
+
+    def __init__(self, project: Project, options: ExportOptions) -> None:
+        self.project = project
+        self.options = options
+        vocab = project.vocabularies
+        self.event_types = vocab.event_types if vocab else {}
+        self.source_kinds = vocab.source_kinds if vocab else {}
+        epoch = dt.datetime.fromtimestamp(DEFAULT_EPOCH, tz=dt.timezone.utc).date()
+        self.identity = stix2.Identity(
+            id=f"identity--{facts.uuid_for('site', options.site_name)}",
+            created=_stamp(epoch),
+            modified=_stamp(epoch),
+            name=options.site_name,
+            identity_class="organization",
+            object_marking_refs=[TLP2_IDS[Marking.CLEAR]],
+        )
+        # Actors are shared by briefings: created at their first visible as_of, modified at the last.
+        self.actor_days: dict[str, list[dt.date]] = {}
+        for briefing in project.briefings.values():
+            for actor_id in facts.involved_actors(project, briefing):
+                self.actor_days.setdefault(actor_id, []).append(briefing.as_of.upper)
+        self.actor_ids = {a: self._actor_id(a, actor) for a, actor in project.actors.items()}
+
+    def _actor_id(self, actor_id: str, actor: Actor) -> str:
+        kind = ACTOR_KINDS.get(actor.kind, ("identity", "unknown"))[0]
+        return f"{kind}--{facts.uuid_for('actor', actor_id)}"
+
+    def actor(self, actor_id: str) -> Any:
+        actor = self.project.actors[actor_id]
+        kind, detail = ACTOR_KINDS.get(actor.kind, ("identity", "unknown"))
+        days = self.actor_days.get(actor_id) or [dt.date(1980, 1, 1)]
+        common: dict[str, Any] = dict(
+            id=self.actor_ids[actor_id],
+            created=_stamp(min(days)),
+            modified=_stamp(max(days)),
+            name=actor.name,
+            created_by_ref=self.identity.id,
+            object_marking_refs=[TLP2_IDS[Marking.CLEAR]],
+        )
+        description = actor.description or ""
+        if actor.country:
+            description = (description + "\n\n" if description else "") + f"Country: {country_name(actor.country)} ({actor.country})"
+        if description:
+            common["description"] = description
+        aliases = [a for a in dict.fromkeys([actor.short_name or "", *actor.native_names.values(), *actor.aliases]) if a]
+        if kind == "identity":
+            return stix2.Identity(identity_class=detail, **common)
+        if aliases:
+            common["aliases"] = aliases
+        if kind == "threat-actor":
+            if detail:
+                common["threat_actor_types"] = [detail]
+            return stix2.ThreatActor(**common)
+        return stix2.IntrusionSet(**common)
+
+    def affiliations(self, actor_ids: set[str]) -> list[Any]:
+        out = []
+        for actor_id in sorted(actor_ids):
+            actor = self.project.actors[actor_id]
+            for parent in actor.affiliations:
+                if parent not in actor_ids:
+                    continue
+                days = self.actor_days.get(actor_id) or [dt.date(1980, 1, 1)]
+                out.append(stix2.Relationship(
+                    id=f"relationship--{facts.uuid_for('affiliation', actor_id, parent)}",
+                    created=_stamp(min(days)), modified=_stamp(max(days)),
+                    relationship_type="related-to", description="affiliated with",
+                    source_ref=self.actor_ids[actor_id], target_ref=self.actor_ids[parent],
+                    created_by_ref=self.identity.id, object_marking_refs=[TLP2_IDS[Marking.CLEAR]],
+                ))
+        return out
+
+    def reference(self, source: Source) -> dict[str, Any]:
+        name = source.title or source.publisher or self.source_kinds.get(source.kind, source.kind)
+        reference: dict[str, Any] = {"source_name": name, "external_id": source.id}
+        words = [self.source_kinds.get(source.kind, source.kind)]
+        code, grade_words = facts.grade(source)
+        if code:
+            words.append(f"grade {code}: {grade_words}")
+        if source.publisher and source.publisher != name:
+            words.append(f"publisher: {source.publisher}")
+        reference["description"] = "; ".join(words)
+        if source.url:
+            reference["url"] = source.url
+        return reference
+
+    def page_reference(self, briefing_id: str, anchor: str = "") -> list[dict[str, Any]]:
+        if not self.options.site_url:
+            return []  # STIX wants absolute URLs: without site_url there is none to give
+        return [{"source_name": self.options.site_name, "url": facts.briefing_url(self.options, briefing_id) + anchor}]
+
+    def briefing(self, briefing_id: str, briefing: Briefing) -> list[Any]:
+        """Every object of one briefing except the shared ones (identity, markings, actors)."""
+        stamp = _stamp(briefing.as_of.upper)
+        sources = {s.id: s for s in briefing.sources}
+        objects: list[Any] = []
+        incident_ids: dict[str, str] = {}
+        for event in facts.events_in_order(briefing):
+            marking = TLP2_IDS[effective_marking(briefing, event)]
+            incident = self.incident(briefing_id, briefing, event, sources, stamp, marking)
+            incident_ids[event.id] = incident.id
+            objects.append(incident)
+            for actor_id in dict.fromkeys(event.actors):
+                if actor_id not in self.actor_ids:
+                    continue
+                objects.append(stix2.Relationship(
+                    id=f"relationship--{facts.uuid_for('event-actor', briefing_id, event.id, actor_id)}",
+                    created=stamp, modified=stamp, relationship_type="related-to",
+                    source_ref=incident.id, target_ref=self.actor_ids[actor_id],
+                    created_by_ref=self.identity.id, object_marking_refs=[marking],
+                ))
+            location = self.location(briefing_id, event, stamp, marking)
+            if location is not None:
+                objects.append(location)
+                objects.append(stix2.Relationship(
+                    id=f"relationship--{facts.uuid_for('event-location', briefing_id, event.id)}",
+                    created=stamp, modified=stamp, relationship_type="located-at",
+                    source_ref=incident.id, target_ref=location.id,
+                    created_by_ref=self.identity.id, object_marking_refs=[marking],
+                ))
+        report_id = f"report--{facts.uuid_for('briefing', briefing_id)}"
+        marking = TLP2_IDS[briefing.marking]
+        for number, judgment in enumerate(briefing.key_judgments, start=1):
+            words, chance = facts.likelihood_words(judgment.likelihood)
+            abstract = f"Key judgment {number}: " + (f"{words} ({chance}), " if words else "") + f"{judgment.confidence} confidence"
+            refs = [incident_ids[b] for b in judgment.basis if b in incident_ids] or [report_id]
+            objects.append(stix2.Note(
+                id=f"note--{facts.uuid_for('judgment', briefing_id, str(number))}",
+                created=stamp, modified=stamp, abstract=abstract, content=judgment.statement,
+                object_refs=refs, authors=[self.options.site_name], confidence=CONFIDENCE[judgment.confidence],
+                created_by_ref=self.identity.id, object_marking_refs=[marking],
+            ))
+        actors = facts.involved_actors(self.project, briefing)
+        refs = [o.id for o in objects] + [self.actor_ids[a] for a in actors]
+        report = stix2.Report(
+            id=report_id, created=stamp, modified=stamp, published=stamp,
+            name=briefing.title, description=briefing.summary, report_types=["threat-report"],
+            labels=list(briefing.tags) or None,
+            object_refs=refs or [self.identity.id],
+            external_references=self.page_reference(briefing_id) + [self.reference(s) for s in briefing.sources] or None,
+            created_by_ref=self.identity.id, object_marking_refs=[marking],
+        )
+        return objects + [report]
+
+    def incident(
+        self, briefing_id: str, briefing: Briefing, event: Event, sources: dict[str, Source],
+        stamp: Any, marking: str,
+    ) -> stix2.Incident:
+        lines = [
+            f"Date: {event.date.display()} (EDTF {event.date.text}; between {event.date.lower.isoformat()} "
+            f"and {event.date.upper.isoformat()})",
+            f"Type: {self.event_types.get(event.type, event.type)}",
+        ]
+        if event.date_note:
+            lines.append(f"Date note: {event.date_note}")
+        if event.location is not None:
+            place = event.location.name
+            if event.location.country:
+                place += f", {country_name(event.location.country)}"
+            lines.append(f"Location: {place}")
+        if event.casualties is not None:
+            if event.casualties.killed is not None:
+                lines.append(f"Killed: {event.casualties.killed}")
+            if event.casualties.injured is not None:
+                lines.append(f"Injured: {event.casualties.injured}")
+        description = "\n".join(lines) + (f"\n\n{event.description}" if event.description else "")
+        references = self.page_reference(briefing_id, f"#event-{event.id}") + [
+            self.reference(sources[s]) for s in dict.fromkeys(event.sources) if s in sources
+        ]
+        return stix2.Incident(
+            id=f"incident--{facts.uuid_for('event', briefing_id, event.id)}",
+            created=stamp, modified=stamp, name=event.title, description=description,
+            labels=[event.type], external_references=references or None,
+            created_by_ref=self.identity.id, object_marking_refs=[marking],
+        )
+
+    def location(self, briefing_id: str, event: Event, stamp: Any, marking: str) -> stix2.Location | None:
+        place = event.location
+        if place is None or (place.country is None and place.lat is None):
+            return None  # STIX needs a country or coordinates
+        fields: dict[str, Any] = {"name": place.name}
+        if place.country:
+            fields["country"] = place.country
+        if place.lat is not None and place.lon is not None:
+            fields["latitude"], fields["longitude"] = place.lat, place.lon
+            if place.precision in PRECISION_METRES:
+                fields["precision"] = PRECISION_METRES[place.precision]
+        return stix2.Location(
+            id=f"location--{facts.uuid_for('location', briefing_id, event.id)}",
+            created=stamp, modified=stamp, created_by_ref=self.identity.id, object_marking_refs=[marking],
+            **fields,
+        )
+
+    def bundle(self, key: str, briefing_ids: list[str]) -> bytes:
+        objects: dict[str, Any] = {self.identity.id: self.identity}
+        actors: set[str] = set()
+        for briefing_id in briefing_ids:
+            briefing = self.project.briefings[briefing_id]
+            for obj in self.briefing(briefing_id, briefing):
+                objects[obj.id] = obj
+            actors.update(facts.involved_actors(self.project, briefing))
+        for actor_id in actors:
+            objects[self.actor_ids[actor_id]] = self.actor(actor_id)
+        for relationship in self.affiliations(actors):
+            objects[relationship.id] = relationship
+        used = {ref for obj in objects.values() for ref in obj.get("object_marking_refs", [])}
+        for marking, marking_id in TLP2_IDS.items():
+            if marking_id in used:
+                objects[marking_id] = marking_definition(marking)
+        profile = self.options.profile
+        bundle = stix2.Bundle(
+            objects=[objects[k] for k in sorted(objects)],
+            id=f"bundle--{facts.uuid_for('bundle', key, profile.max_marking.value, str(profile.drafts))}",
+        )
+        return (bundle.serialize(sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def stix_files(project: Project, options: ExportOptions) -> dict[str, bytes]:
+    bundler = _Bundler(project, options)
+    out = {paths.briefing_stix(b): bundler.bundle(f"briefing/{b}", [b]) for b in sorted(project.briefings)}
+    out[paths.SITE_STIX] = bundler.bundle("site", sorted(project.briefings))
+    return out
