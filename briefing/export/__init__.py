@@ -11,12 +11,13 @@ the pages (so they land in the staging folder before the atomic swap);
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
-from briefing.export.facts import ExportOptions
-from briefing.validate import Project
+if TYPE_CHECKING:  # this package's own import stays light: the command line lists FORMAT_NAMES
+    from briefing.export.facts import ExportOptions
+    from briefing.validate import Project
 
-__all__ = ["FORMATS", "ExportOptions", "exports"]
+__all__ = ["FORMATS", "FORMAT_NAMES", "exports"]
 
 
 def _atom(project: Project, options: ExportOptions) -> dict[str, bytes]:
@@ -84,6 +85,7 @@ FORMATS: dict[str, Callable[[Project, ExportOptions], dict[str, bytes]]] = {
     "stix": _stix,
     "timelinejs": _timelinejs,
 }
+FORMAT_NAMES = tuple(FORMATS)
 
 
 def exports(visible: Project, options: ExportOptions, formats: Iterable[str] = FORMATS) -> dict[str, bytes]:

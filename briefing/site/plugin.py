@@ -193,7 +193,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def _exports(self, result: Generation, config: MkDocsConfig) -> dict[str, bytes]:
         """Feeds and data files, from the same filtered model as the pages (briefing.export)."""
-        from briefing.export import ExportOptions, exports
+        from briefing.export import exports
+        from briefing.export.facts import ExportOptions
         from briefing.generate import profile_of
 
         if result.project is None:
