@@ -43,15 +43,19 @@ def tag_feed_link(tag: str, base: str = "../") -> Markup:
     return _relative(base, paths.tag_feed(tag))
 
 
+def _from_data_page(path: str) -> Markup:
+    """``path`` (from the site root) as seen from ``data/index.md``."""
+    return Markup(path.removeprefix("data/") if path.startswith("data/") else "../" + path)
+
+
 def data_page(project: Project, profile: Profile) -> ctx.DataPage:
-    base = "../"  # data/index.md is one folder deep
     return ctx.DataPage(
-        site=[ctx.DataFile(name, _relative(base, path), text) for name, path, text in SITE_FILES],
+        site=[ctx.DataFile(name, _from_data_page(path), text) for name, path, text in SITE_FILES],
         briefings=[
             ctx.DataBriefing(
                 title=project.briefings[b].title,
                 link=Markup(f"../briefings/{b}.md"),
-                files=briefing_data_links(b, base)[:-1],
+                files=[ctx.Link(label, _from_data_page(make(b))) for label, make in paths.BRIEFING_EXPORTS],
             )
             for b in facts.newest_first(project)
         ],
