@@ -32,35 +32,39 @@ def _json(project: Project, options: ExportOptions) -> dict[str, bytes]:
     return briefing_files(project, options)
 
 
-def _csv(project: Project, options: ExportOptions) -> dict[str, bytes]:
-    from briefing.export import facts, paths
-    from briefing.export.csvdata import events_csv
+def _records(project: Project, options: ExportOptions) -> dict[str, list[dict]]:
+    """The flat record of every event, by briefing id, in page order (shared by CSV and GeoJSON)."""
+    from briefing.export import facts
 
-    out = {
-        paths.briefing_csv(b): events_csv(
-            facts.event_record(project, options, b, briefing, e) for e in facts.events_in_order(briefing)
-        )
+    return {
+        b: [facts.event_record(project, options, b, briefing, e) for e in facts.events_in_order(briefing)]
         for b, briefing in sorted(project.briefings.items())
     }
-    out[paths.EVENTS_CSV] = events_csv(
-        facts.event_record(project, options, b, briefing, e) for b, briefing, e in facts.all_events(project)
-    )
+
+
+def _site_order(project: Project, records: dict[str, list[dict]]) -> list[dict]:
+    """Every record of the site: by date, then briefing id, then place in the briefing's file."""
+    from briefing.export import facts
+
+    by_key = {(r["briefing_id"], r["event_id"]): r for rows in records.values() for r in rows}
+    return [by_key[(b, e.id)] for b, _, e in facts.all_events(project)]
+
+
+def _csv(project: Project, options: ExportOptions, records: dict[str, list[dict]]) -> dict[str, bytes]:
+    from briefing.export import paths
+    from briefing.export.csvdata import events_csv
+
+    out = {paths.briefing_csv(b): events_csv(rows) for b, rows in records.items()}
+    out[paths.EVENTS_CSV] = events_csv(_site_order(project, records))
     return out
 
 
-def _geojson(project: Project, options: ExportOptions) -> dict[str, bytes]:
+def _geojson(project: Project, options: ExportOptions, records: dict[str, list[dict]]) -> dict[str, bytes]:
     from briefing.export import facts, paths
     from briefing.export.geojsondata import feature_collection
 
-    out = {
-        paths.briefing_geojson(b): facts.dumps(feature_collection(
-            facts.event_record(project, options, b, briefing, e) for e in facts.events_in_order(briefing)
-        ))
-        for b, briefing in sorted(project.briefings.items())
-    }
-    out[paths.EVENTS_GEOJSON] = facts.dumps(feature_collection(
-        facts.event_record(project, options, b, briefing, e) for b, briefing, e in facts.all_events(project)
-    ))
+    out = {paths.briefing_geojson(b): facts.dumps(feature_collection(rows)) for b, rows in records.items()}
+    out[paths.EVENTS_GEOJSON] = facts.dumps(feature_collection(_site_order(project, records)))
     return out
 
 
@@ -80,8 +84,8 @@ def _timelinejs(project: Project, options: ExportOptions) -> dict[str, bytes]:
 FORMATS: dict[str, Callable[[Project, ExportOptions], dict[str, bytes]]] = {
     "atom": _atom,
     "json": _json,
-    "csv": _csv,
-    "geojson": _geojson,
+    "csv": lambda project, options: _csv(project, options, _records(project, options)),
+    "geojson": lambda project, options: _geojson(project, options, _records(project, options)),
     "stix": _stix,
     "timelinejs": _timelinejs,
 }
@@ -91,6 +95,13 @@ FORMAT_NAMES = tuple(FORMATS)
 def exports(visible: Project, options: ExportOptions, formats: Iterable[str] = FORMATS) -> dict[str, bytes]:
     """Every export file of the (already filtered) project, ``{site path: bytes}``, sorted by path."""
     out: dict[str, bytes] = {}
-    for name in formats:
-        out.update(FORMATS[name](visible, options))
+    chosen = list(dict.fromkeys(formats))
+    records = _records(visible, options) if {"csv", "geojson"} & set(chosen) else {}
+    for name in chosen:
+        if name == "csv":
+            out.update(_csv(visible, options, records))
+        elif name == "geojson":
+            out.update(_geojson(visible, options, records))
+        else:
+            out.update(FORMATS[name](visible, options))
     return {path: out[path] for path in sorted(out)}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
 from briefing.export import facts, paths
@@ -21,6 +22,9 @@ from briefing.site.output import DEFAULT_EPOCH
 from briefing.validate import Project
 
 TLP_SCHEME = "https://www.first.org/tlp/"
+#: A tag's or an actor's feed holds its newest briefings only (feed readers keep what they saw);
+#: the site's feed holds every briefing.
+TOPIC_FEED_LIMIT = 50
 
 
 def _href(options: ExportOptions, feed_path: str, target: str) -> str:
@@ -29,44 +33,60 @@ def _href(options: ExportOptions, feed_path: str, target: str) -> str:
     return "../" * feed_path.count("/") + (target or "./")
 
 
-def _feed(
-    project: Project, options: ExportOptions, feed_path: str, feed_key: str, title: str, briefing_ids: list[str]
-) -> bytes:
-    fg = FeedGenerator()
-    fg.id(f"urn:uuid:{facts.uuid_for('feed', feed_key)}")
-    fg.title(title)
-    fg.author({"name": options.site_name})
-    fg.link(href=_href(options, feed_path, feed_path), rel="self", type="application/atom+xml")
-    fg.link(href=_href(options, feed_path, ""), rel="alternate", type="text/html")
-    fg.generator("briefing")
-    fg.language("en")
-    latest = dt.datetime.fromtimestamp(DEFAULT_EPOCH, tz=dt.timezone.utc)
-    for briefing_id in briefing_ids:
-        briefing = project.briefings[briefing_id]
-        updated = facts.moment(briefing.as_of.upper)
-        latest = max(latest, updated)
-        entry = fg.add_entry(order="append")
-        entry.id(f"urn:uuid:{facts.uuid_for('briefing', briefing_id)}")
-        entry.title(briefing.title)
-        entry.updated(updated)
-        entry.published(updated)
-        entry.link(
-            href=_href(options, feed_path, paths.briefing_page(briefing_id, options.directory_urls)),
-            rel="alternate", type="text/html",
-        )
-        entry.rights(briefing.marking.value)
-        entry.category(term=briefing.marking.value, scheme=TLP_SCHEME, label=briefing.marking.value)
-        for tag in briefing.tags:
-            entry.category(term=tag, label=tag)
-        marking = f"<p><strong>{html.escape(briefing.marking.value)}</strong> · as of {html.escape(briefing.as_of.display())}</p>"
-        entry.summary(marking + facts.html(briefing.summary), type="html")
-    fg.updated(latest)
-    return fg.atom_str(pretty=True, xml_declaration=True, encoding="UTF-8")
+def _entry(project: Project, options: ExportOptions, feed_path: str, briefing_id: str) -> FeedEntry:
+    briefing = project.briefings[briefing_id]
+    updated = facts.moment(briefing.as_of.upper)
+    entry = FeedEntry()
+    entry.id(f"urn:uuid:{facts.uuid_for('briefing', briefing_id)}")
+    entry.title(briefing.title)
+    entry.updated(updated)
+    entry.published(updated)
+    entry.link(
+        href=_href(options, feed_path, paths.briefing_page(briefing_id, options.directory_urls)),
+        rel="alternate", type="text/html",
+    )
+    entry.rights(briefing.marking.value)
+    entry.category(term=briefing.marking.value, scheme=TLP_SCHEME, label=briefing.marking.value)
+    for tag in briefing.tags:
+        entry.category(term=tag, label=tag)
+    marking = f"<p><strong>{html.escape(briefing.marking.value)}</strong> · as of {html.escape(briefing.as_of.display())}</p>"
+    entry.summary(marking + facts.html(briefing.summary), type="html")
+    return entry
+
+
+class _Feeds:
+    """Makes the feeds; an entry is made once per briefing and link base, then shared by its feeds."""
+
+    def __init__(self, project: Project, options: ExportOptions) -> None:
+        self.project = project
+        self.options = options
+        self.entries: dict[tuple[str, int], FeedEntry] = {}
+
+    def feed(self, feed_path: str, feed_key: str, title: str, briefing_ids: list[str]) -> bytes:
+        fg = FeedGenerator()
+        fg.id(f"urn:uuid:{facts.uuid_for('feed', feed_key)}")
+        fg.title(title)
+        fg.author({"name": self.options.site_name})
+        fg.link(href=_href(self.options, feed_path, feed_path), rel="self", type="application/atom+xml")
+        fg.link(href=_href(self.options, feed_path, ""), rel="alternate", type="text/html")
+        fg.generator("briefing")
+        fg.language("en")
+        latest = dt.datetime.fromtimestamp(DEFAULT_EPOCH, tz=dt.timezone.utc)
+        depth = feed_path.count("/")  # relative links differ by the feed's folder
+        for briefing_id in briefing_ids:
+            key = (briefing_id, depth)
+            if key not in self.entries:
+                self.entries[key] = _entry(self.project, self.options, feed_path, briefing_id)
+            fg.add_entry(self.entries[key], order="append")
+            latest = max(latest, facts.moment(self.project.briefings[briefing_id].as_of.upper))
+        fg.updated(latest)
+        return fg.atom_str(pretty=True, xml_declaration=True, encoding="UTF-8")
 
 
 def feed_files(project: Project, options: ExportOptions) -> dict[str, bytes]:
     order = facts.newest_first(project)
-    out = {paths.SITE_FEED: _feed(project, options, paths.SITE_FEED, "site", options.site_name, order)}
+    feeds = _Feeds(project, options)
+    out = {paths.SITE_FEED: feeds.feed(paths.SITE_FEED, "site", options.site_name, order)}
     tags: dict[str, list[str]] = {}
     actors: dict[str, list[str]] = {}
     for briefing_id in order:
@@ -77,11 +97,14 @@ def feed_files(project: Project, options: ExportOptions) -> dict[str, bytes]:
             actors.setdefault(actor_id, []).append(briefing_id)
     for tag in sorted(tags):
         path = paths.tag_feed(tag)
-        out[path] = _feed(project, options, path, f"tag/{tag}", f"{options.site_name}: tagged {tag}", tags[tag])
+        out[path] = feeds.feed(
+            path, f"tag/{tag}", f"{options.site_name}: tagged {tag}", tags[tag][:TOPIC_FEED_LIMIT]
+        )
     for actor_id in sorted(project.actors):
         path = paths.actor_feed(actor_id)
         name = project.actors[actor_id].name
-        out[path] = _feed(
-            project, options, path, f"actor/{actor_id}", f"{options.site_name}: {name}", actors.get(actor_id, [])
+        out[path] = feeds.feed(
+            path, f"actor/{actor_id}", f"{options.site_name}: {name}",
+            actors.get(actor_id, [])[:TOPIC_FEED_LIMIT],
         )
     return out
