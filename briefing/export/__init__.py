@@ -11,7 +11,8 @@ the pages (so they land in the staging folder before the atomic swap);
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # this package's own import stays light: the command line lists FORMAT_NAMES
     from briefing.export.facts import ExportOptions

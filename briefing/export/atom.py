@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from feedgen.entry import FeedEntry
-from feedgen.feed import FeedGenerator
+from feedgen.entry import FeedEntry  # type: ignore[import-untyped]
+from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
 from briefing.export import facts, paths
 from briefing.export.facts import ExportOptions
@@ -71,7 +71,7 @@ class _Feeds:
         fg.link(href=_href(self.options, feed_path, ""), rel="alternate", type="text/html")
         fg.generator("briefing")
         fg.language("en")
-        latest = dt.datetime.fromtimestamp(DEFAULT_EPOCH, tz=dt.timezone.utc)
+        latest = dt.datetime.fromtimestamp(DEFAULT_EPOCH, tz=dt.UTC)
         depth = feed_path.count("/")  # relative links differ by the feed's folder
         for briefing_id in briefing_ids:
             key = (briefing_id, depth)

@@ -10,17 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 
 from briefing.dates import EdtfDate
+from briefing.export import paths
 from briefing.model import Briefing, Event, Source
 from briefing.profile import Profile, effective_marking
 from briefing.render import CREDIBILITY, LIKELIHOOD, RELIABILITY, country_name
 from briefing.validate import Project
-
-from briefing.export import paths
 
 #: The namespace of every UUIDv5 we mint (Atom ids, STIX ids): our ids are
 #: stable, so the same briefing always gets the same UUID and a re-import
@@ -32,7 +32,7 @@ NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://briefing.invalid/ids")
 class ExportOptions:
     """What the exports need to know beyond the model."""
 
-    profile: Profile = Profile()
+    profile: Profile = field(default_factory=Profile)
     site_url: str | None = None
     """MkDocs' ``site_url``; without it, links are relative to the site root."""
     site_name: str = "Briefings"
@@ -64,7 +64,7 @@ def html(markdown_text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _markdown() -> Any:
-    import markdown
+    import markdown  # type: ignore[import-untyped]  # no stubs installed
 
     return markdown.Markdown(output_format="html")  # one instance: making one costs more than converting
 
@@ -76,7 +76,7 @@ def uuid_for(*parts: str) -> str:
 
 def moment(day: dt.date) -> dt.datetime:
     """Midnight UTC of ``day``: every timestamp we write comes from content dates, never a clock."""
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
 def url(options: ExportOptions, path: str) -> str:

@@ -7,7 +7,8 @@ coordinates are not in the file (the CSV has every event).
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 
 def feature_collection(records: Iterable[dict[str, Any]]) -> dict[str, Any]:

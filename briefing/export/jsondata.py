@@ -226,10 +226,10 @@ class _Builder:
 
     def actor_ref(self, actor_id: str) -> dict[str, Any]:
         actor = self.project.actors[actor_id]
-        return dict(
-            id=actor_id, name=actor.name, short_name=actor.short_name, kind=actor.kind,
-            kind_label=self.actor_kinds.get(actor.kind, actor.kind), url=facts.actor_url(self.options, actor_id),
-        )
+        return {
+            "id": actor_id, "name": actor.name, "short_name": actor.short_name, "kind": actor.kind,
+            "kind_label": self.actor_kinds.get(actor.kind, actor.kind), "url": facts.actor_url(self.options, actor_id),
+        }
 
     def data_links(self, briefing_id: str) -> dict[str, str]:
         return {label: facts.url(self.options, make(briefing_id)) for label, make in paths.BRIEFING_EXPORTS}

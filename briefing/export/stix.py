@@ -105,7 +105,7 @@ class _Bundler:
         vocab = project.vocabularies
         self.event_types = vocab.event_types if vocab else {}
         self.source_kinds = vocab.source_kinds if vocab else {}
-        epoch = _stamp(dt.datetime.fromtimestamp(DEFAULT_EPOCH, tz=dt.timezone.utc).date())
+        epoch = _stamp(dt.datetime.fromtimestamp(DEFAULT_EPOCH, tz=dt.UTC).date())
         self.identity = _sdo(
             "identity", ("site", options.site_name), epoch,
             name=options.site_name, identity_class="organization", object_marking_refs=[TLP2_IDS[Marking.CLEAR]],
@@ -236,8 +236,10 @@ class _Bundler:
         self, briefing_id: str, event: Event, sources: dict[str, Source], stamp: str, marking: dict[str, Any]
     ) -> dict[str, Any]:
         lines = [
-            f"Date: {event.date.display()} (EDTF {event.date.text}; between {event.date.lower.isoformat()} "
-            f"and {event.date.upper.isoformat()})",
+            (
+                f"Date: {event.date.display()} (EDTF {event.date.text}; between {event.date.lower.isoformat()} "
+                f"and {event.date.upper.isoformat()})"
+            ),
             f"Type: {self.event_types.get(event.type, event.type)}",
         ]
         if event.date_note:
@@ -299,7 +301,7 @@ class _Bundler:
         bundle_id = f"bundle--{facts.uuid_for('bundle', key, profile.max_marking.value, str(profile.drafts))}"
         # Sorted keys, as json.dumps(sort_keys=True) would write the whole bundle: id, objects, type.
         body = ",\n".join(self.serialised[i] for i in sorted(ids))
-        return f'{{"id":"{bundle_id}","objects":[\n{body}\n],"type":"bundle"}}\n'.encode("utf-8")
+        return f'{{"id":"{bundle_id}","objects":[\n{body}\n],"type":"bundle"}}\n'.encode()
 
 
 def stix_files(project: Project, options: ExportOptions) -> dict[str, bytes]:
