@@ -12,13 +12,16 @@ the pages (so they land in the staging folder before the atomic swap);
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # this package's own import stays light: the command line lists FORMAT_NAMES
     from briefing.export.facts import ExportOptions
-    from briefing.validate import Project
+    from briefing.model import Project
 
 __all__ = ["FORMATS", "FORMAT_NAMES", "exports"]
+
+#: The flat record of each event (briefing.export.facts.event_record), by briefing id.
+Records = dict[str, list[dict[str, Any]]]
 
 
 def _atom(project: Project, options: ExportOptions) -> dict[str, bytes]:
@@ -33,7 +36,7 @@ def _json(project: Project, options: ExportOptions) -> dict[str, bytes]:
     return briefing_files(project, options)
 
 
-def _records(project: Project, options: ExportOptions) -> dict[str, list[dict]]:
+def _records(project: Project, options: ExportOptions) -> Records:
     """The flat record of every event, by briefing id, in page order (shared by CSV and GeoJSON)."""
     from briefing.export import facts
 
@@ -43,7 +46,7 @@ def _records(project: Project, options: ExportOptions) -> dict[str, list[dict]]:
     }
 
 
-def _site_order(project: Project, records: dict[str, list[dict]]) -> list[dict]:
+def _site_order(project: Project, records: Records) -> list[dict[str, Any]]:
     """Every record of the site: by date, then briefing id, then place in the briefing's file."""
     from briefing.export import facts
 
@@ -51,7 +54,7 @@ def _site_order(project: Project, records: dict[str, list[dict]]) -> list[dict]:
     return [by_key[(b, e.id)] for b, _, e in facts.all_events(project)]
 
 
-def _csv(project: Project, options: ExportOptions, records: dict[str, list[dict]]) -> dict[str, bytes]:
+def _csv(project: Project, options: ExportOptions, records: Records) -> dict[str, bytes]:
     from briefing.export import paths
     from briefing.export.csvdata import events_csv
 
@@ -60,7 +63,7 @@ def _csv(project: Project, options: ExportOptions, records: dict[str, list[dict]
     return out
 
 
-def _geojson(project: Project, options: ExportOptions, records: dict[str, list[dict]]) -> dict[str, bytes]:
+def _geojson(project: Project, options: ExportOptions, records: Records) -> dict[str, bytes]:
     from briefing.export import facts, paths
     from briefing.export.geojsondata import feature_collection
 
@@ -97,7 +100,7 @@ def exports(visible: Project, options: ExportOptions, formats: Iterable[str] = F
     """Every export file of the (already filtered) project, ``{site path: bytes}``, sorted by path."""
     out: dict[str, bytes] = {}
     chosen = list(dict.fromkeys(formats))
-    records = _records(visible, options) if {"csv", "geojson"} & set(chosen) else {}
+    records: Records = _records(visible, options) if {"csv", "geojson"} & set(chosen) else {}
     for name in chosen:
         if name == "csv":
             out.update(_csv(visible, options, records))

@@ -13,13 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from feedgen.entry import FeedEntry  # type: ignore[import-untyped]
-from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
+from feedgen.entry import FeedEntry
+from feedgen.feed import FeedGenerator
 
 from briefing.export import facts, paths
 from briefing.export.facts import ExportOptions
+from briefing.model import Project
 from briefing.site.output import DEFAULT_EPOCH
-from briefing.validate import Project
 
 TLP_SCHEME = "https://www.first.org/tlp/"
 #: A tag's or an actor's feed holds its newest briefings only (feed readers keep what they saw);
@@ -80,7 +80,8 @@ class _Feeds:
             fg.add_entry(self.entries[key], order="append")
             latest = max(latest, facts.moment(self.project.briefings[briefing_id].as_of.upper))
         fg.updated(latest)
-        return fg.atom_str(pretty=True, xml_declaration=True, encoding="UTF-8")
+        data: bytes = fg.atom_str(pretty=True, xml_declaration=True, encoding="UTF-8")
+        return data
 
 
 def feed_files(project: Project, options: ExportOptions) -> dict[str, bytes]:

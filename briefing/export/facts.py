@@ -17,10 +17,8 @@ from typing import Any
 
 from briefing.dates import EdtfDate
 from briefing.export import paths
-from briefing.model import Briefing, Event, Source
+from briefing.model import LIKELIHOOD, Briefing, Event, Project, Source, country_name, grade_words
 from briefing.profile import Profile, effective_marking
-from briefing.render import CREDIBILITY, LIKELIHOOD, RELIABILITY, country_name
-from briefing.validate import Project
 
 #: The namespace of every UUIDv5 we mint (Atom ids, STIX ids): our ids are
 #: stable, so the same briefing always gets the same UUID and a re-import
@@ -125,13 +123,7 @@ def grade(source: Source) -> tuple[str | None, str | None]:
     """The Admiralty grade ("B2") and its meaning in words, as the briefing page shows them."""
     if not (source.reliability or source.credibility):
         return None, None
-    words = []
-    if source.reliability:
-        reliability = RELIABILITY[source.reliability]
-        words.append(reliability if source.reliability == "F" else f"{reliability} source")
-    if source.credibility:
-        words.append(f"information {CREDIBILITY[source.credibility]}" if source.credibility < 6 else CREDIBILITY[6])
-    return f"{source.reliability or ''}{source.credibility or ''}", "; ".join(words)
+    return f"{source.reliability or ''}{source.credibility or ''}", grade_words(source.reliability, source.credibility)
 
 
 def events_in_order(briefing: Briefing) -> list[Event]:

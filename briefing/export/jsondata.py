@@ -17,10 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from briefing.dates import EdtfDate
 from briefing.export import facts, paths
 from briefing.export.facts import ExportOptions
-from briefing.model import Briefing, Source
+from briefing.model import Briefing, Project, Source, country_name, via_chain
 from briefing.profile import effective_marking
-from briefing.render import country_name
-from briefing.validate import Project
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 FORMAT_VERSION = 1
@@ -294,11 +292,7 @@ class _Builder:
         )
 
     def source(self, source: Source, sources: dict[str, Source], briefing: Briefing) -> SourceOut:
-        chain: list[str] = []
-        current = source.via
-        while current is not None and current in sources and current not in chain and current != source.id:
-            chain.append(current)
-            current = sources[current].via
+        chain = via_chain(source.id, sources).ids[1:]
         code, words = facts.grade(source)
         return SourceOut(
             id=source.id,

@@ -9,9 +9,9 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from briefing.export import facts, paths
+from briefing.model import Project
 from briefing.profile import Profile
 from briefing.render import context as ctx
-from briefing.validate import Project
 
 #: The site-wide files on the Data page, with what each holds.
 SITE_FILES = (

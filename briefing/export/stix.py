@@ -33,11 +33,9 @@ from typing import Any
 from briefing.export import facts, paths
 from briefing.export.facts import ExportOptions
 from briefing.markings import Marking
-from briefing.model import Actor, Briefing, Event, Source
+from briefing.model import Actor, Briefing, Event, Project, Source, country_name
 from briefing.profile import effective_marking
-from briefing.render import country_name
 from briefing.site.output import DEFAULT_EPOCH
-from briefing.validate import Project
 
 TLP2_EXTENSION = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
 #: The TLP 2.0 marking definitions as OASIS publishes them (cti-stix-common-objects).
@@ -275,9 +273,10 @@ class _Bundler:
         return _sdo("location", ("location", briefing_id, event.id), stamp, **fields, **marking)
 
     def _keep(self, obj: dict[str, Any]) -> str:
-        if obj["id"] not in self.serialised:
-            self.serialised[obj["id"]] = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        return obj["id"]
+        key: str = obj["id"]
+        if key not in self.serialised:
+            self.serialised[key] = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return key
 
     def bundle(self, key: str, briefing_ids: list[str]) -> bytes:
         ids = {self._keep(self.identity)}

@@ -14,9 +14,8 @@ from typing import Any
 from briefing.dates import EdtfDate
 from briefing.export import facts
 from briefing.export.facts import ExportOptions
-from briefing.model import Briefing
+from briefing.model import Briefing, Project
 from briefing.profile import effective_marking
-from briefing.validate import Project
 
 
 def _date(day: dt.date, display: str | None = None) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from briefing.model import Marking
+from briefing.markings import Marking
 
 
 @dataclass(slots=True)
@@ -184,8 +184,8 @@ class ActorPage:
     aliases: list[str]
     member_of: list[Link]
     members: list[Link]
-    events: list[Markup]
-    """Pre-rendered event lines (macro ``event_line``), in date order."""
+    events: list[EventView]
+    """In date order; each listed with the ``event_line`` macro."""
     briefings: list[Link]
     marking: Marking
     feed: Markup = Markup("")
@@ -212,8 +212,8 @@ class ActorsIndex:
 class MonthGroup:
     label: str
     anchor: str
-    events: list[Markup]
-    """Pre-rendered event lines (macro ``event_line``)."""
+    events: list[EventView]
+    """Listed with the ``event_line`` macro."""
 
 
 @dataclass(slots=True)
@@ -263,7 +263,6 @@ class HomePage:
     events: int
     actors: int
     profile: str
-    links: dict[str, Markup] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
