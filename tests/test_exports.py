@@ -398,3 +398,43 @@ def test_export_refuses_to_write_over_the_users_work(project, target: str) -> No
     assert tree_bytes(project.root / "content") == before
     assert (taken / "notes.txt").read_text() == "mine"
     assert not (project.root / "content" / "briefings" / "new").exists()
+
+
+# -- briefing serve: pieces kept between rebuilds ----------------------------------------------
+
+
+def test_memo_gives_the_same_files_as_a_fresh_export(tmp_path: Path) -> None:
+    """Under ``serve`` unchanged briefings' pieces are reused: the files must equal a fresh export's."""
+    from briefing.export import exports
+    from briefing.export.facts import ExportOptions, Memo
+    from briefing.model import Marking, Project
+    from briefing.profile import Profile, apply
+    from briefing.validate import load_project
+
+    root = make_project(tmp_path / "memo")
+    root.write("content/briefings/geo.yaml", yaml.safe_dump(GEO_BRIEFING, allow_unicode=True))
+    root.write("content/actors/minus.yaml", yaml.safe_dump(ACTORS, allow_unicode=True))
+    vocabularies = root.root / "site_config" / "vocabularies.yaml"
+    options = ExportOptions(profile=Profile(max_marking=Marking.AMBER), site_url="https://example.org/briefings/")
+
+    def visible() -> Project:
+        loaded, diagnostics = load_project(root.content, vocabularies)
+        assert not diagnostics.errors
+        return apply(loaded, options.profile)
+
+    memo = Memo()
+    first = exports(visible(), options, memo=memo)
+    assert memo.pieces, "the memo kept nothing"
+    again = exports(visible(), options, memo=memo)
+    assert again == first
+    kept = again["data/briefings/geo.json"]
+    # An actor's name changes: every piece that shows it must be made again.
+    renamed = [dict(ACTORS[0], name="Renamed Group")]
+    root.write("content/actors/minus.yaml", yaml.safe_dump(renamed, allow_unicode=True))
+    edited = exports(visible(), options, memo=memo)
+    assert edited == exports(visible(), options)
+    assert edited != first and b"Renamed Group" in edited["data/events.csv"]
+    assert edited["data/briefings/geo.json"] is not kept
+    # A briefing that did not change keeps its pieces (the same objects, not equal copies).
+    untouched = "data/briefings/irgc-taeb-baghdad-meeting.json"
+    assert exports(visible(), options, memo=memo)[untouched] is edited[untouched]

@@ -12,10 +12,11 @@ the pages (so they land in the staging folder before the atomic swap);
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # this package's own import stays light: the command line lists FORMAT_NAMES
-    from briefing.export.facts import ExportOptions
+    from briefing.export.facts import ExportOptions, Memo
     from briefing.model import Project
 
 __all__ = ["FORMATS", "FORMAT_NAMES", "exports"]
@@ -24,26 +25,27 @@ __all__ = ["FORMATS", "FORMAT_NAMES", "exports"]
 Records = dict[str, list[dict[str, Any]]]
 
 
-def _atom(project: Project, options: ExportOptions) -> dict[str, bytes]:
+def _atom(project: Project, options: ExportOptions, memo: Memo, records: Records) -> dict[str, bytes]:
     from briefing.export.atom import feed_files
 
-    return feed_files(project, options)
+    return feed_files(project, options, memo)
 
 
-def _json(project: Project, options: ExportOptions) -> dict[str, bytes]:
+def _json(project: Project, options: ExportOptions, memo: Memo, records: Records) -> dict[str, bytes]:
     from briefing.export.jsondata import briefing_files
 
-    return briefing_files(project, options)
+    return briefing_files(project, options, memo)
 
 
-def _records(project: Project, options: ExportOptions) -> Records:
+def _records(project: Project, options: ExportOptions, memo: Memo) -> Records:
     """The flat record of every event, by briefing id, in page order (shared by CSV and GeoJSON)."""
     from briefing.export import facts
 
-    return {
-        b: [facts.event_record(project, options, b, briefing, e) for e in facts.events_in_order(briefing)]
-        for b, briefing in sorted(project.briefings.items())
-    }
+    def one(b: str) -> list[dict[str, Any]]:
+        briefing = project.briefings[b]
+        return [facts.event_record(project, options, b, briefing, e) for e in facts.events_in_order(briefing)]
+
+    return {b: memo.briefing("records", b, partial(one, b)) for b in sorted(project.briefings)}
 
 
 def _site_order(project: Project, records: Records) -> list[dict[str, Any]]:
@@ -54,58 +56,75 @@ def _site_order(project: Project, records: Records) -> list[dict[str, Any]]:
     return [by_key[(b, e.id)] for b, _, e in facts.all_events(project)]
 
 
-def _csv(project: Project, options: ExportOptions, records: Records) -> dict[str, bytes]:
+def _csv(project: Project, options: ExportOptions, memo: Memo, records: Records) -> dict[str, bytes]:
     from briefing.export import paths
     from briefing.export.csvdata import events_csv
 
-    out = {paths.briefing_csv(b): events_csv(rows) for b, rows in records.items()}
+    out = {
+        paths.briefing_csv(b): memo.briefing("csv", b, partial(events_csv, rows)) for b, rows in records.items()
+    }
     out[paths.EVENTS_CSV] = events_csv(_site_order(project, records))
     return out
 
 
-def _geojson(project: Project, options: ExportOptions, records: Records) -> dict[str, bytes]:
+def _geojson(project: Project, options: ExportOptions, memo: Memo, records: Records) -> dict[str, bytes]:
     from briefing.export import facts, paths
     from briefing.export.geojsondata import feature_collection
 
-    out = {paths.briefing_geojson(b): facts.dumps(feature_collection(rows)) for b, rows in records.items()}
+    out = {
+        paths.briefing_geojson(b): memo.briefing("geojson", b, partial(_geojson_bytes, rows))
+        for b, rows in records.items()
+    }
     out[paths.EVENTS_GEOJSON] = facts.dumps(feature_collection(_site_order(project, records)))
     return out
 
 
-def _stix(project: Project, options: ExportOptions) -> dict[str, bytes]:
+def _geojson_bytes(rows: list[dict[str, Any]]) -> bytes:
+    from briefing.export import facts
+    from briefing.export.geojsondata import feature_collection
+
+    return facts.dumps(feature_collection(rows))
+
+
+def _stix(project: Project, options: ExportOptions, memo: Memo, records: Records) -> dict[str, bytes]:
     from briefing.export.stix import stix_files
 
-    return stix_files(project, options)
+    return stix_files(project, options, memo)
 
 
-def _timelinejs(project: Project, options: ExportOptions) -> dict[str, bytes]:
+def _timelinejs(project: Project, options: ExportOptions, memo: Memo, records: Records) -> dict[str, bytes]:
     from briefing.export.timelinejs import timeline_files
 
-    return timeline_files(project, options)
+    return timeline_files(project, options, memo)
 
 
 #: Every export format by its name on the command line.
-FORMATS: dict[str, Callable[[Project, ExportOptions], dict[str, bytes]]] = {
+FORMATS: dict[str, Callable[[Project, ExportOptions, Memo, Records], dict[str, bytes]]] = {
     "atom": _atom,
     "json": _json,
-    "csv": lambda project, options: _csv(project, options, _records(project, options)),
-    "geojson": lambda project, options: _geojson(project, options, _records(project, options)),
+    "csv": _csv,
+    "geojson": _geojson,
     "stix": _stix,
     "timelinejs": _timelinejs,
 }
 FORMAT_NAMES = tuple(FORMATS)
 
 
-def exports(visible: Project, options: ExportOptions, formats: Iterable[str] = FORMATS) -> dict[str, bytes]:
-    """Every export file of the (already filtered) project, ``{site path: bytes}``, sorted by path."""
-    out: dict[str, bytes] = {}
+def exports(
+    visible: Project, options: ExportOptions, formats: Iterable[str] = FORMAT_NAMES, memo: Memo | None = None
+) -> dict[str, bytes]:
+    """Every export file of the (already filtered) project, ``{site path: bytes}``, sorted by path.
+
+    ``memo`` keeps pieces between builds (``briefing serve``); without one, everything is made anew.
+    """
+    from briefing.export.facts import Memo
+
+    memo = memo or Memo(enabled=False)
+    memo.begin(visible, options)
     chosen = list(dict.fromkeys(formats))
-    records: Records = _records(visible, options) if {"csv", "geojson"} & set(chosen) else {}
+    records: Records = _records(visible, options, memo) if {"csv", "geojson"} & set(chosen) else {}
+    out: dict[str, bytes] = {}
     for name in chosen:
-        if name == "csv":
-            out.update(_csv(visible, options, records))
-        elif name == "geojson":
-            out.update(_geojson(visible, options, records))
-        else:
-            out.update(FORMATS[name](visible, options))
+        out.update(FORMATS[name](visible, options, memo, records))
+    memo.end()
     return {path: out[path] for path in sorted(out)}

@@ -57,12 +57,19 @@ def _entry(project: Project, options: ExportOptions, feed_path: str, briefing_id
 class _Feeds:
     """Makes the feeds; an entry is made once per briefing and link base, then shared by its feeds."""
 
-    def __init__(self, project: Project, options: ExportOptions) -> None:
+    def __init__(self, project: Project, options: ExportOptions, memo: facts.Memo) -> None:
         self.project = project
         self.options = options
+        self.memo = memo
         self.entries: dict[tuple[str, int], FeedEntry] = {}
 
     def feed(self, feed_path: str, feed_key: str, title: str, briefing_ids: list[str]) -> bytes:
+        if not self.memo.enabled:
+            return self._feed(feed_path, feed_key, title, briefing_ids)
+        key = ("feed", feed_path, title, *(self.memo.of(b) for b in briefing_ids))
+        return self.memo.get(key, lambda: self._feed(feed_path, feed_key, title, briefing_ids))
+
+    def _feed(self, feed_path: str, feed_key: str, title: str, briefing_ids: list[str]) -> bytes:
         fg = FeedGenerator()
         fg.id(f"urn:uuid:{facts.uuid_for('feed', feed_key)}")
         fg.title(title)
@@ -84,9 +91,9 @@ class _Feeds:
         return data
 
 
-def feed_files(project: Project, options: ExportOptions) -> dict[str, bytes]:
+def feed_files(project: Project, options: ExportOptions, memo: facts.Memo) -> dict[str, bytes]:
     order = facts.newest_first(project)
-    feeds = _Feeds(project, options)
+    feeds = _Feeds(project, options, memo)
     out = {paths.SITE_FEED: feeds.feed(paths.SITE_FEED, "site", options.site_name, order)}
     tags: dict[str, list[str]] = {}
     actors: dict[str, list[str]] = {}

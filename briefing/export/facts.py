@@ -8,17 +8,20 @@ here reads the model that :func:`briefing.profile.apply` already filtered.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from briefing.dates import EdtfDate
 from briefing.export import paths
 from briefing.model import LIKELIHOOD, Briefing, Event, Project, Source, country_name, grade_words
 from briefing.profile import Profile, effective_marking
+
+T = TypeVar("T")
 
 #: The namespace of every UUIDv5 we mint (Atom ids, STIX ids): our ids are
 #: stable, so the same briefing always gets the same UUID and a re-import
@@ -35,6 +38,58 @@ class ExportOptions:
     """MkDocs' ``site_url``; without it, links are relative to the site root."""
     site_name: str = "Briefings"
     directory_urls: bool = True
+
+
+class Memo:
+    """Export pieces kept between the builds of ``briefing serve``.
+
+    A piece is made again only when what it is made from changed: its key
+    holds the fingerprint of each briefing it comes from (the filtered
+    briefing, its actors, the vocabularies and the options). Pieces not used
+    by a build are dropped after it. Disabled (one-shot builds and ``briefing
+    export``), it makes every piece and keeps nothing.
+    """
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self.pieces: dict[tuple[str, ...], Any] = {}
+        self.used: dict[tuple[str, ...], Any] = {}
+        self.fingerprints: dict[str, str] = {}
+        self.project: Project | None = None
+        self.context = ""
+
+    def begin(self, project: Project, options: ExportOptions) -> None:
+        self.project = project
+        self.context = repr((options, project.vocabularies))
+        self.fingerprints = {}
+        self.used = {}
+
+    def end(self) -> None:
+        self.pieces, self.used = self.used, {}
+
+    def of(self, briefing_id: str) -> str:
+        """The fingerprint of one briefing as the exports see it."""
+        if briefing_id not in self.fingerprints:
+            assert self.project is not None
+            briefing = self.project.briefings[briefing_id]
+            actors = [self.project.actors[a] for a in involved_actors(self.project, briefing)]
+            text = repr((self.context, briefing_id, briefing, actors))
+            self.fingerprints[briefing_id] = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+        return self.fingerprints[briefing_id]
+
+    def get(self, key: tuple[str, ...], make: Callable[[], T]) -> T:
+        """The piece under ``key`` (which must hold the fingerprints it depends on), made if missing."""
+        if not self.enabled:
+            return make()
+        value = self.pieces[key] if key in self.pieces else make()
+        self.used[key] = value
+        return value
+
+    def briefing(self, kind: str, briefing_id: str, make: Callable[[], T]) -> T:
+        """A piece made from one briefing alone."""
+        if not self.enabled:
+            return make()
+        return self.get((kind, briefing_id, self.of(briefing_id)), make)
 
 
 def dumps(data: Any) -> bytes:

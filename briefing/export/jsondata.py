@@ -10,6 +10,7 @@ source references resolved).
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -367,12 +368,13 @@ class _Builder:
         )
 
 
-def briefing_files(project: Project, options: ExportOptions) -> dict[str, bytes]:
+def briefing_files(project: Project, options: ExportOptions, memo: facts.Memo) -> dict[str, bytes]:
     builder = _Builder(project, options)
-    out = {
-        paths.briefing_json(b): facts.dumps(builder.briefing(b, project.briefings[b]).model_dump(mode="json"))
-        for b in sorted(project.briefings)
-    }
+
+    def one(b: str) -> bytes:
+        return facts.dumps(builder.briefing(b, project.briefings[b]).model_dump(mode="json"))
+
+    out = {paths.briefing_json(b): memo.briefing("json", b, partial(one, b)) for b in sorted(project.briefings)}
     out[paths.INDEX_JSON] = facts.dumps(builder.index().model_dump(mode="json"))
     out.update(schemas())
     return out

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from functools import partial
 from typing import Any
 
 from briefing.export import facts, paths
@@ -97,8 +98,9 @@ def marking_definition(marking: Marking) -> dict[str, Any]:
 class _Bundler:
     """Builds the STIX objects of the visible model, each once, keyed by id."""
 
-    def __init__(self, project: Project, options: ExportOptions) -> None:
+    def __init__(self, project: Project, options: ExportOptions, memo: facts.Memo) -> None:
         self.project = project
+        self.memo = memo
         self.options = options
         vocab = project.vocabularies
         self.event_types = vocab.event_types if vocab else {}
@@ -272,6 +274,11 @@ class _Bundler:
             fields["precision"] = PRECISION_METRES.get(place.precision or "")
         return _sdo("location", ("location", briefing_id, event.id), stamp, **fields, **marking)
 
+    def _objects_of(self, briefing_id: str) -> dict[str, str]:
+        """A briefing's own objects, serialised, by id."""
+        objects = self.briefing(briefing_id, self.project.briefings[briefing_id])
+        return {o["id"]: json.dumps(o, ensure_ascii=False, sort_keys=True, separators=(",", ":")) for o in objects}
+
     def _keep(self, obj: dict[str, Any]) -> str:
         key: str = obj["id"]
         if key not in self.serialised:
@@ -285,7 +292,9 @@ class _Bundler:
         for briefing_id in briefing_ids:
             briefing = self.project.briefings[briefing_id]
             if briefing_id not in self.briefing_objects:
-                self.briefing_objects[briefing_id] = [self._keep(o) for o in self.briefing(briefing_id, briefing)]
+                pieces = self.memo.briefing("stix", briefing_id, partial(self._objects_of, briefing_id))
+                self.serialised.update(pieces)
+                self.briefing_objects[briefing_id] = list(pieces)
             ids.update(self.briefing_objects[briefing_id])
             actors.update(facts.involved_actors(self.project, briefing))
             markings.add(briefing.marking)
@@ -303,8 +312,8 @@ class _Bundler:
         return f'{{"id":"{bundle_id}","objects":[\n{body}\n],"type":"bundle"}}\n'.encode()
 
 
-def stix_files(project: Project, options: ExportOptions) -> dict[str, bytes]:
-    bundler = _Bundler(project, options)
+def stix_files(project: Project, options: ExportOptions, memo: facts.Memo) -> dict[str, bytes]:
+    bundler = _Bundler(project, options, memo)
     out = {paths.briefing_stix(b): bundler.bundle(f"briefing/{b}", [b]) for b in sorted(project.briefings)}
     out[paths.SITE_STIX] = bundler.bundle("site", sorted(project.briefings))
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from functools import partial
 from typing import Any
 
 from briefing.dates import EdtfDate
@@ -69,10 +70,10 @@ def timeline(project: Project, options: ExportOptions, briefing_id: str, briefin
     }
 
 
-def timeline_files(project: Project, options: ExportOptions) -> dict[str, bytes]:
+def timeline_files(project: Project, options: ExportOptions, memo: facts.Memo) -> dict[str, bytes]:
     from briefing.export import paths
 
-    return {
-        paths.briefing_timeline(b): facts.dumps(timeline(project, options, b, project.briefings[b]))
-        for b in sorted(project.briefings)
-    }
+    def one(b: str) -> bytes:
+        return facts.dumps(timeline(project, options, b, project.briefings[b]))
+
+    return {paths.briefing_timeline(b): memo.briefing("timeline", b, partial(one, b)) for b in sorted(project.briefings)}

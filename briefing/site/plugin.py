@@ -38,6 +38,7 @@ from briefing.config import BriefingConfig
 from briefing.diagnostics import Diagnostic
 from briefing.generate import Generation, generate
 from briefing.render.template_cache import compiled_templates
+from briefing.export.facts import ExportOptions, Memo
 from briefing.settings import Settings
 from briefing.site import output
 
@@ -83,6 +84,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         """Why the last build stopped on the content (the command line's one-line summary)."""
         self.settings: Settings | None = None
         self.result: Generation | None = None
+        self.export_memo = Memo()
+        """Export pieces kept between the rebuilds of ``serve`` (briefing.export.facts.Memo)."""
         self.staged: Path | None = None
         self.final: Path | None = None
         self.warnings: _LinkWarnings | None = None
@@ -169,7 +172,6 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
     def _exports(self, result: Generation, config: MkDocsConfig) -> dict[str, bytes]:
         """Feeds and data files, from the same filtered model as the pages (briefing.export)."""
         from briefing.export import exports
-        from briefing.export.facts import ExportOptions
         from briefing.generate import profile_of
 
         if result.project is None or self.settings is None:
@@ -180,7 +182,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
             site_name=config.site_name,
             directory_urls=config.use_directory_urls,
         )
-        return exports(result.project, options)
+        # Under serve, pieces of briefings that did not change are kept from the last build.
+        return exports(result.project, options, memo=self.export_memo if self.serving else None)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         return output.sanitize(html)
