@@ -36,9 +36,9 @@ from mkdocs.structure.pages import Page
 
 from briefing.config import BriefingConfig
 from briefing.diagnostics import Diagnostic
+from briefing.export.facts import ExportOptions, Memo
 from briefing.generate import Generation, generate
 from briefing.render.template_cache import compiled_templates
-from briefing.export.facts import ExportOptions, Memo
 from briefing.settings import Settings
 from briefing.site import output
 
