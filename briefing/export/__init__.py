@@ -58,12 +58,20 @@ def _site_order(project: Project, records: Records) -> list[dict[str, Any]]:
 
 def _csv(project: Project, options: ExportOptions, memo: Memo, records: Records) -> dict[str, bytes]:
     from briefing.export import paths
-    from briefing.export.csvdata import events_csv
+    from briefing.export.csvdata import events_csv, row
 
-    out = {
-        paths.briefing_csv(b): memo.briefing("csv", b, partial(events_csv, rows)) for b, rows in records.items()
+    def rows_of(b: str) -> list[list[str]]:
+        return [row(record) for record in records[b]]
+
+    rows = {b: memo.briefing("csv-rows", b, partial(rows_of, b)) for b in records}
+    out = {paths.briefing_csv(b): memo.briefing("csv", b, partial(events_csv, rows[b])) for b in records}
+    # The site's file: the same rows (records and rows share their order), in the site's order.
+    by_event = {
+        (b, record["event_id"]): cells for b in records for record, cells in zip(records[b], rows[b], strict=True)
     }
-    out[paths.EVENTS_CSV] = events_csv(_site_order(project, records))
+    out[paths.EVENTS_CSV] = events_csv(
+        by_event[(record["briefing_id"], record["event_id"])] for record in _site_order(project, records)
+    )
     return out
 
 

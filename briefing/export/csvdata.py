@@ -33,11 +33,15 @@ def neutralise(value: Any) -> str:
     return text
 
 
-def events_csv(records: Iterable[dict[str, Any]]) -> bytes:
-    """The CSV file (UTF-8, header row, CRLF line ends as RFC 4180 says)."""
+def row(record: dict[str, Any]) -> list[str]:
+    """One event's cells, in column order, neutralised."""
+    return [neutralise(record[column]) for column in EVENT_COLUMNS]
+
+
+def events_csv(rows: Iterable[list[str]]) -> bytes:
+    """The CSV file (UTF-8, header row, CRLF line ends as RFC 4180 says) of rows made by :func:`row`."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(EVENT_COLUMNS)
-    for record in records:
-        writer.writerow([neutralise(record[column]) for column in EVENT_COLUMNS])
+    writer.writerows(rows)
     return out.getvalue().encode("utf-8")

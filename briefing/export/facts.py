@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import pickle
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -68,14 +69,25 @@ class Memo:
         self.pieces, self.used = self.used, {}
 
     def of(self, briefing_id: str) -> str:
-        """The fingerprint of one briefing as the exports see it."""
+        """The fingerprint of one briefing as the exports see it: its filtered model and its actors'."""
         if briefing_id not in self.fingerprints:
             assert self.project is not None
             briefing = self.project.briefings[briefing_id]
-            actors = [self.project.actors[a] for a in involved_actors(self.project, briefing)]
-            text = repr((self.context, briefing_id, briefing, actors))
-            self.fingerprints[briefing_id] = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+            digest = hashlib.blake2b(self.context.encode("utf-8"), digest_size=16)
+            digest.update(briefing_id.encode("utf-8"))
+            digest.update(pickle.dumps(briefing, protocol=pickle.HIGHEST_PROTOCOL))  # every value, fast
+            for actor_id in involved_actors(self.project, briefing):
+                digest.update(self._actor(actor_id))
+            self.fingerprints[briefing_id] = digest.hexdigest()
         return self.fingerprints[briefing_id]
+
+    def _actor(self, actor_id: str) -> bytes:
+        key = "actor:" + actor_id
+        if key not in self.fingerprints:
+            assert self.project is not None
+            actor = self.project.actors[actor_id]
+            self.fingerprints[key] = hashlib.blake2b(pickle.dumps(actor, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+        return self.fingerprints[key].encode("ascii")
 
     def get(self, key: tuple[str, ...], make: Callable[[], T]) -> T:
         """The piece under ``key`` (which must hold the fingerprints it depends on), made if missing."""
