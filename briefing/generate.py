@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from briefing.diagnostics import Diagnostics, FieldPath, format_path
 from briefing.model import Project
 from briefing.profile import Profile, apply
+from briefing.published import summary
 from briefing.render import TemplateProblem, render_pages
 from briefing.render.template_cache import compiled_templates
 from briefing.render.text import LinkProblem
@@ -28,6 +29,8 @@ class Generation:
     pages: dict[str, str] = field(default_factory=dict)
     latest_as_of: dt.date | None = None
     """The latest ``as_of`` of the visible briefings: it dates a reproducible build."""
+    summary: str = ""
+    """What the profile publishes and leaves out, with names: for the terminal only, never the site."""
 
     def failed(self, strict: bool = False) -> bool:
         return self.diagnostics.failed(strict=strict)
@@ -39,8 +42,10 @@ def profile_of(settings: Settings) -> Profile:
 
 def validate(settings: Settings) -> Generation:
     """Load and validate everything (``briefing check``)."""
-    project, diagnostics = load_project(settings.content_dir, settings.vocabularies)
-    return Generation(diagnostics, project)
+    project, diagnostics = load_project(
+        settings.content_dir, settings.vocabularies, preview=settings.preview, drafts=settings.drafts
+    )
+    return Generation(diagnostics, project, summary=summary(project, profile_of(settings)))
 
 
 def generate(settings: Settings) -> Generation:
@@ -76,6 +81,6 @@ def generate(settings: Settings) -> Generation:
         )
     except TemplateProblem as problem:
         diagnostics.error(problem.path, problem.line, 1, problem.message)
-        return Generation(diagnostics, visible)
+        return Generation(diagnostics, visible, summary=result.summary)
     latest = max((b.as_of.upper for b in visible.briefings.values()), default=None)
-    return Generation(diagnostics, visible, pages, latest)
+    return Generation(diagnostics, visible, pages, latest, summary=result.summary)
