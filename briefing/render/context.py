@@ -27,6 +27,14 @@ class Link:
 
 
 @dataclass(slots=True)
+class SourceLink(Link):
+    """A source cited by an event: its name, link, and Admiralty grade ('F2') with the grade in words."""
+
+    grade: str | None = None
+    grade_text: str | None = None
+
+
+@dataclass(slots=True)
 class DateView:
     """An EDTF date in words, and its bounds for ``<time>`` and timelines."""
 
@@ -54,7 +62,7 @@ class EventView:
     location: str | None
     description: Markup | None
     actors: list[Link]
-    sources: list[Link]
+    sources: list[SourceLink]
     casualties: str | None
     marking: Marking | None
     """Shown only when the event is more restricted than its briefing."""
@@ -77,8 +85,8 @@ class SourceView:
     publisher: str | None
     date: str | None
     url: str | None
-    chain: str
-    """The source and the sources it reached us through: 'X (anonymous), via Reuters'."""
+    chain: str | None
+    """The source and the sources it reached us through: 'X (anonymous), via Reuters'; None without ``via``."""
     grade: str | None
     """Admiralty code such as 'B2'."""
     grade_text: str | None
@@ -89,14 +97,28 @@ class SourceView:
 
 
 @dataclass(slots=True)
+class AttentionGroup:
+    """Events whose weakest point is ``reason`` ('A single source')."""
+
+    reason: str
+    events: list[Link]
+
+
+@dataclass(slots=True)
 class SourcingAssessment:
-    """How well the briefing's events are sourced, computed from the data."""
+    """How well the briefing's events are sourced, computed from the data (:mod:`briefing.render.sourcing`)."""
 
     total_events: int
     single_source: list[Link]
     single_outlet: list[Link]
     anonymous_only: list[Link]
     unsourced: list[Link]
+    attention: list[AttentionGroup] = field(default_factory=list)
+    """Each event that needs attention once, under its weakest point, weakest first."""
+    shared: list[str] = field(default_factory=list)
+    """Weak points every event shares (said once; events with nothing worse are not listed)."""
+    origin: str | None = None
+    """The one source every chain ends at, when there is only one."""
 
 
 @dataclass(slots=True)
@@ -159,6 +181,8 @@ class BriefingPage:
     assessment: SourcingAssessment
     timeline: Any = None
     """A :class:`briefing.render.timeline.Timeline` of the chronology."""
+    map: Markup | None = None
+    """The SVG map of the located events (:mod:`briefing.render.maps`), numbered as the chronology."""
     data: list[Link] = field(default_factory=list)
     """This briefing's exports (JSON, CSV, ...) and the site feed, for the "Data:" line."""
 
@@ -188,6 +212,8 @@ class ActorPage:
     """In date order; each listed with the ``event_line`` macro."""
     briefings: list[Link]
     marking: Marking
+    map: Markup | None = None
+    """The SVG map of the located events, numbered as ``events``."""
     feed: Markup = Markup("")
     """The actor's Atom feed, relative to the page."""
     feed_path: Markup = Markup("")
@@ -214,6 +240,8 @@ class MonthGroup:
     anchor: str
     events: list[EventView]
     """Listed with the ``event_line`` macro."""
+    first: int = 1
+    """The number of the month's first event in its year (the year's map uses these numbers)."""
 
 
 @dataclass(slots=True)
@@ -221,6 +249,7 @@ class YearGroup:
     year: int
     months: list[MonthGroup]
     timeline: Any = None
+    map: Markup | None = None
 
 
 @dataclass(slots=True)
