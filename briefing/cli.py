@@ -236,7 +236,13 @@ def export_command(
         )
         chosen = FORMAT_NAMES if not formats or "all" in formats else tuple(dict.fromkeys(formats))
         files = exports(apply(result.project, profile), options, chosen)
-        target = export_write.write(files, Path(out), protected, settings.root)
+        try:
+            target = export_write.write(files, Path(out), protected, settings.root)
+        except OSError as exc:  # a full disk, a read-only folder: the previous export stays as it was
+            from briefing.site.staging import problem
+
+            click.echo(f"briefing: error: {problem(exc, out)}; {out} was not changed", err=True)
+            return 1
         click.echo(f"wrote {len(files)} file(s) ({', '.join(chosen)}; {profile.describe()}) to {target}", err=True)
         return 0
 

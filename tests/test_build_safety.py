@@ -518,3 +518,21 @@ def test_disk_full_while_writing_the_site_is_one_diagnostic(built, tmp_path: Pat
     finally:
         if mounted:
             subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_export_folder_gets_the_same_guarantees(example_project: Project) -> None:
+    # `briefing export --out` writes through the same staging as the site: umask modes, a lock, one swap.
+    import fcntl
+
+    run = _run(example_project, "export", "--format", "csv", "--out", "exports", preexec=lambda: os.umask(0o022))
+    assert run.code == 0, run.stderr
+    out = example_project.root / "exports"
+    assert out.stat().st_mode & 0o777 == 0o755
+    before = tree_bytes(out)
+    with open(example_project.root / ".exports.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        run = example_project.run("export", "--format", "csv", "--out", "exports")
+    assert run.code == 2 and "another build is running into 'exports'" in run.stderr, run.stderr
+    assert tree_bytes(out) == before
+    assert example_project.run("export", "--format", "csv", "--out", "exports").code == 0
+    assert _staging_left(example_project.root) == []

@@ -30,7 +30,7 @@ from briefing.discover import kind_of
 #: The file that marks a folder as written by briefing (and so safe to replace).
 STAMP = ".briefing-output"
 STAMP_TEXT = (
-    "This folder was written by briefing (briefing build or briefing render).\n"
+    "This folder was written by briefing (briefing build, render or export).\n"
     "The next build replaces it whole: keep nothing else in it.\n"
 )
 
@@ -85,8 +85,8 @@ def check_place(final: Path, target: Path, protected: Protected, *, option: str)
         )
 
 
-def check_contents(final: Path, target: Path, *, option: str, force: bool) -> None:
-    """Refuse a file, or a non-empty folder without our stamp (unless ``force``)."""
+def check_contents(final: Path, target: Path, *, option: str, force: bool, stamp: str = STAMP) -> None:
+    """Refuse a file, or a non-empty folder without our ``stamp`` (unless ``force``)."""
     where = _named(final, target)
     try:
         mode = os.stat(target).st_mode
@@ -95,14 +95,14 @@ def check_contents(final: Path, target: Path, *, option: str, force: bool) -> No
     if not stat.S_ISDIR(mode):
         kind = "a file" if stat.S_ISREG(mode) else kind_of(mode)
         raise RefusedDestination(f"refusing to replace {where}: it is {kind}, not a folder; {_choose(option)}")
-    if force or (target / STAMP).is_file() or _site_before_stamps(target):
+    if force or (target / stamp).is_file() or _site_before_stamps(target):
         return
     with os.scandir(target) as entries:
         if next(entries, None) is None:
             return  # empty
     raise RefusedDestination(
         f"refusing to replace {where}: it is a folder with files that briefing did not write "
-        f"(it has no {STAMP} stamp); {_choose(option)}, or pass --force to replace it anyway"
+        f"(it has no {stamp} stamp); {_choose(option)}, or pass --force to replace it anyway"
     )
 
 

@@ -54,9 +54,13 @@ class Staging:
     """The staging folder being written."""
     lock: int
     """The file descriptor holding the lock."""
+    stamp: str = STAMP
+    """The stamp file written into the output folder."""
 
 
-def begin(final: Path, protected: Protected, *, option: str = "--site-dir", force: bool = False) -> Staging:
+def begin(
+    final: Path, protected: Protected, *, option: str = "--site-dir", force: bool = False, stamp: str = STAMP
+) -> Staging:
     """Check the output folder, take its lock, clear stale staging folders, make a new one.
 
     Raises :class:`~briefing.site.destination.RefusedDestination` or :class:`BuildRunning`
@@ -64,18 +68,18 @@ def begin(final: Path, protected: Protected, *, option: str = "--site-dir", forc
     """
     target = real_target(final)
     check_place(final, target, protected, option=option)
-    check_contents(final, target, option=option, force=force)  # before creating anything
+    check_contents(final, target, option=option, force=force, stamp=stamp)  # before creating anything
     target.parent.mkdir(parents=True, exist_ok=True)
     lock = _lock(target)
     try:
-        check_contents(final, target, option=option, force=force)  # again, now that no build can change it
+        check_contents(final, target, option=option, force=force, stamp=stamp)  # again, now no build can change it
         _remove_stale(target)
         catch_signals()
         folder = _new_folder(target)
     except BaseException:
         _release(lock)
         raise
-    return Staging(final, target, folder, lock)
+    return Staging(final, target, folder, lock, stamp)
 
 
 def finish(staging: Staging) -> None:
@@ -83,7 +87,7 @@ def finish(staging: Staging) -> None:
 
     If it raises, the output folder is as it was: call :func:`abandon`.
     """
-    (staging.folder / STAMP).write_text(STAMP_TEXT, encoding="utf-8")
+    (staging.folder / staging.stamp).write_text(STAMP_TEXT, encoding="utf-8")
     _swap(staging.folder, staging.target)  # if this fails, the caller abandons the staging folder
     shutil.rmtree(staging.folder, ignore_errors=True)  # now the previous output
     _PENDING.discard(staging.folder)
