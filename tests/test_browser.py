@@ -27,6 +27,7 @@ PAGES = {
     "actors": "actors/",
     "chronology": "chronology/",
     "tags": "tags/",
+    "data": "data/",
 }
 
 pytestmark = pytest.mark.browser

@@ -183,6 +183,8 @@ class BriefingPage:
     """A :class:`briefing.render.timeline.Timeline` of the chronology."""
     map: Markup | None = None
     """The SVG map of the located events (:mod:`briefing.render.maps`), numbered as the chronology."""
+    data: list[Link] = field(default_factory=list)
+    """This briefing's exports (JSON, CSV, ...) and the site feed, for the "Data:" line."""
 
 
 @dataclass(slots=True)
@@ -212,6 +214,10 @@ class ActorPage:
     marking: Marking
     map: Markup | None = None
     """The SVG map of the located events, numbered as ``events``."""
+    feed: Markup = Markup("")
+    """The actor's Atom feed, relative to the page."""
+    feed_path: Markup = Markup("")
+    """The same from the site root (for the page's ``<head>``)."""
 
 
 @dataclass(slots=True)
@@ -259,6 +265,10 @@ class TagGroup:
     id: str
     anchor: str
     briefings: list[Link]
+    feed: Markup = Markup("")
+    """The tag's Atom feed, relative to the page."""
+    feed_path: Markup = Markup("")
+    """The same from the site root (for the page's ``<head>``)."""
 
 
 @dataclass(slots=True)
@@ -282,3 +292,30 @@ class HomePage:
     events: int
     actors: int
     profile: str
+
+
+@dataclass(slots=True)
+class DataFile:
+    """One export file on the Data page."""
+
+    name: str
+    link: Markup
+    description: str
+
+
+@dataclass(slots=True)
+class DataPage:
+    """``data/index.md``: every export of this build, and what it holds."""
+
+    site: list[DataFile]
+    """Files for the whole site: feeds, index, every event, the site's STIX bundle, schemas."""
+    briefings: list[DataBriefing]
+    """Newest first."""
+    profile: str
+
+
+@dataclass(slots=True)
+class DataBriefing:
+    title: str
+    link: Markup
+    files: list[Link]

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from briefing.dates import MONTHS, EdtfDate
 from briefing.diagnostics import FieldPath
+from briefing.export import page as exported
 from briefing.markings import Marking
 from briefing.model import (
     LIKELIHOOD,
@@ -130,6 +131,7 @@ class Views:
                 [(briefing.events[i], view.title, view.date.text, f"#{view.anchor}") for i, view in zip(order, events)],
                 f"map-{briefing_id}", f"Map of the events in {briefing.title}",
             ),
+            data=exported.briefing_data_links(briefing_id),
         )
 
     def briefing_actors(self, briefing: Briefing) -> list[ctx.ActorRow]:
@@ -372,6 +374,8 @@ class Views:
                 # actors/x.md is served as actors/x/ with directory URLs: one folder deeper.
                 up="../" if self.directory_urls else "",
             ),
+            feed=exported.actor_feed_link(actor_id),
+            feed_path=exported.actor_feed_link(actor_id, base=""),
         )
 
     def events_map(self, appearances: list[Appearance], map_id: str, label: str, up: str = "") -> Markup | None:
@@ -446,8 +450,11 @@ class Views:
                 ctx.Link(self.project.briefings[b].title, Markup(f"../briefings/{b}.md"))
                 for b in self.knowledge.by_tag[tag]
             ]
-            tags.append(ctx.TagGroup(tag, f"tag-{tag}", links))
+            tags.append(ctx.TagGroup(tag, f"tag-{tag}", links, exported.tag_feed_link(tag), exported.tag_feed_link(tag, base="")))
         return ctx.TagsPage(tags)
+
+    def data_page(self) -> ctx.DataPage:
+        return exported.data_page(self.project, self.profile)
 
     def home_page(self) -> ctx.HomePage:
         return ctx.HomePage(
