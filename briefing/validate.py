@@ -22,8 +22,8 @@ from pydantic_core import ErrorDetails
 
 from briefing import salvage, suggest
 from briefing.diagnostics import Diagnostics, FieldPath, did_you_mean, display_path, format_path
-from briefing.fieldcheck import check_markdown_fields
 from briefing.discover import content_files, read_regular
+from briefing.fieldcheck import check_markdown_fields
 from briefing.load import MAX_FILE_BYTES, Document, Mark, load_bytes
 from briefing.model import Actor, Briefing, Project, Vocabularies, _check_id, via_chain
 from briefing.scaffold import PLACEHOLDER
