@@ -18,7 +18,9 @@ from typing import Any, Iterable
 import pydantic
 from pydantic import BaseModel
 
+from briefing import estimative
 from briefing.diagnostics import Diagnostics, did_you_mean
+from briefing.estimative import DEFAULT_WORDS, EstimativeWords
 from briefing.gcpause import gc_paused
 from briefing.load import MAX_FILE_BYTES, Document, Mark, load_bytes
 from briefing.model import Actor, Briefing, Id, Text
@@ -39,6 +41,8 @@ class Vocabularies(BaseModel):
     event_types: dict[Id, Text]
     actor_kinds: dict[Id, Text]
     source_kinds: dict[Id, Text]
+    estimative: EstimativeWords = DEFAULT_WORDS
+    """Word lists of the estimative-language checks (:mod:`briefing.estimative`)."""
 
 
 @dataclass
@@ -277,6 +281,7 @@ def _load_vocabularies(file: Path, diagnostics: Diagnostics) -> Vocabularies | N
 def _check_references(project: Project, diagnostics: Diagnostics) -> None:
     vocab = project.vocabularies
     referenced: set[str] = set()
+    wording = estimative.checker(vocab.estimative if vocab else None)
 
     for actor_id, actor in project.actors.items():
         document, index = project.actor_files[actor_id]
@@ -306,6 +311,8 @@ def _check_references(project: Project, diagnostics: Diagnostics) -> None:
         for i, judgment in enumerate(briefing.key_judgments):
             for j, event_id in enumerate(judgment.basis):
                 report.unknown(("key_judgments", i, "basis", j), event_id, event_ids, "event")
+            for message in wording.problems(judgment):
+                report.warning(("key_judgments", i, "statement"), message, block_line=True)
 
         for i, event in enumerate(briefing.events):
             if vocab is not None:
@@ -388,9 +395,14 @@ class _Reporter:
         mark, where = self._at(path, key)
         self.diagnostics.error(self.document.path, mark.line, mark.column, f"{where}: {message}")
 
-    def warning(self, path: tuple, message: str) -> None:
+    def warning(self, path: tuple, message: str, block_line: bool = False) -> None:
+        """``block_line``: for a ``>``/``|`` text, point at its first line, not at the indicator."""
         mark, where = self._at(path)
-        self.diagnostics.warning(self.document.path, mark.line, mark.column, f"{where}: {message}")
+        line, column = mark.line, mark.column
+        if block_line and mark.block:
+            text = self.document.text.split("\n", line + 1)[line] if self.document.text else ""
+            line, column = line + 1, len(text) - len(text.lstrip(" ")) + 1
+        self.diagnostics.warning(self.document.path, line, column, f"{where}: {message}")
 
     def unknown(self, path: tuple, value: str, known: Iterable[str], what: str, key: bool = False) -> bool:
         """Report ``value`` if it is not among ``known``; True when it is known."""
