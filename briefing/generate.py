@@ -73,6 +73,9 @@ def generate(settings: Settings) -> Generation:
         kind, owner_id = owner
         if kind == "briefing":
             document = visible.briefing_files[owner_id]
+        elif kind == "outlet":
+            document, index = visible.outlet_files[owner_id]
+            path = (index, *path)
         else:
             document, index = visible.actor_files[owner_id]
             path = (index, *path)

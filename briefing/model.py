@@ -154,10 +154,16 @@ class Event(_Strict):
 
 
 class Source(_Strict):
-    """Where information came from, and how far it can be trusted."""
+    """Where information came from, and how far it can be trusted.
+
+    With ``outlet`` the source is one report of a source in the registry
+    (``content/sources/``): kind, publisher and reliability come from there,
+    and the briefing gives only what belongs to the report.
+    """
 
     id: Id
-    kind: Id
+    outlet: Id | None = None
+    kind: Id | None = None
     title: Text | None = None
     publisher: Text | None = None
     date: Date | None = None
@@ -166,7 +172,23 @@ class Source(_Strict):
     count: int | None = Field(None, ge=1)
     description: Text | None = None
     reliability: Reliability | None = None
+    reliability_note: Text | None = None
+    """Why this reliability grade (required to override the registry's)."""
     credibility: int | None = Field(None, ge=1, le=6)
+
+
+class Outlet(_Strict):
+    """One entry of the source registry (``content/sources/*.yaml``): graded once, shared by all briefings."""
+
+    id: Id
+    name: Text
+    kind: Id
+    publisher: Text | None = None
+    url: Url | None = None
+    country: Country | None = None
+    reliability: Reliability
+    reliability_note: Text
+    description: Text | None = None
 
 
 class KeyJudgment(_Strict):

@@ -87,6 +87,10 @@ def apply(project: Project, profile: Profile) -> Project:
         vocabularies=project.vocabularies,
         briefing_files=project.briefing_files,
         actor_files=project.actor_files,
+        # The registry is shared by every build (it holds nothing restricted); which
+        # briefings and events rest on an outlet follows from the filtered briefings.
+        outlets=project.outlets,
+        outlet_files=project.outlet_files,
     )
 
 

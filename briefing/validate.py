@@ -23,7 +23,8 @@ from briefing.diagnostics import Diagnostics, did_you_mean
 from briefing.estimative import DEFAULT_WORDS, EstimativeWords
 from briefing.gcpause import gc_paused
 from briefing.load import MAX_FILE_BYTES, Document, Mark, load_bytes
-from briefing.model import Actor, Briefing, Id, Text
+from briefing import registry
+from briefing.model import Actor, Briefing, Id, Outlet, Text
 from briefing.model import _check_id
 from briefing.parallel import fork_map
 from briefing.scaffold import PLACEHOLDER
@@ -54,6 +55,9 @@ class Project:
     vocabularies: Vocabularies | None = None
     briefing_files: dict[str, Document] = field(default_factory=dict)
     actor_files: dict[str, tuple[Document, int]] = field(default_factory=dict)
+    outlets: dict[str, Outlet] = field(default_factory=dict)
+    """The source registry (``content/sources/``), by id."""
+    outlet_files: dict[str, tuple[Document, int]] = field(default_factory=dict)
 
     def locate(self, briefing_id: str, path: tuple) -> tuple[str, Mark]:
         document = self.briefing_files[briefing_id]
@@ -187,10 +191,12 @@ def load_project(content_dir: Path, vocabularies_file: Path) -> tuple[Project, D
         return project, diagnostics
     actor_files = _content_files(content_dir / "actors", diagnostics)
     briefing_files = _content_files(content_dir / "briefings", diagnostics)
+    outlet_files = _content_files(content_dir / "sources", diagnostics)
     _prefetch(
         [(f, display_path(f), list[Actor]) for f in actor_files]
         + [(f, display_path(f), Briefing) for f in briefing_files]
     )
+    _load_entries(outlet_files, list[Outlet], project.outlets, project.outlet_files, "source", diagnostics)
 
     for file in actor_files:
         display = display_path(file)
@@ -238,8 +244,33 @@ def load_project(content_dir: Path, vocabularies_file: Path) -> tuple[Project, D
 
     project.briefings = dict(sorted(project.briefings.items()))
     project.actors = dict(sorted(project.actors.items()))
+    project.outlets = dict(sorted(project.outlets.items()))
     _check_references(project, diagnostics)
+    registry.resolve(project)
     return project, diagnostics
+
+
+def _load_entries(
+    files: list[Path], kind: Any, entries: dict, where: dict, what: str, diagnostics: Diagnostics
+) -> None:
+    """Load files that each hold a list of entries with ids (the source registry)."""
+    for file in files:
+        display = display_path(file)
+        document, items = _parse(file, display, kind, diagnostics)
+        if items is None:
+            continue
+        for index, item in enumerate(items):
+            if item.id in where:
+                other, other_index = where[item.id]
+                here, there = document.mark((index, "id")), other.mark((other_index, "id"))
+                diagnostics.error(
+                    display, here.line, here.column,
+                    f"[{index}].id: duplicate {what} id '{item.id}' "
+                    f"(also defined at {other.path}:{there.line}:{there.column})",
+                )
+                continue
+            entries[item.id] = item
+            where[item.id] = (document, index)
 
 
 def _content_files(folder: Path, diagnostics: Diagnostics) -> list[Path]:
@@ -294,6 +325,19 @@ def _check_references(project: Project, diagnostics: Diagnostics) -> None:
             else:
                 report.unknown(("affiliations", i), parent, project.actors, "actor")
 
+    for outlet_id, outlet in project.outlets.items():
+        document, index = project.outlet_files[outlet_id]
+        if vocab is not None:
+            _Reporter(document, diagnostics, prefix=(index,)).unknown(
+                ("kind",), outlet.kind, vocab.source_kinds, "source kind"
+            )
+
+    def reporter(briefing_id: str) -> _Reporter:
+        return _Reporter(project.briefing_files[briefing_id], diagnostics)
+
+    registry.check(project, reporter)
+    registry.check_consistent_grades(project, reporter)
+
     for briefing_id, briefing in project.briefings.items():
         report = _Reporter(project.briefing_files[briefing_id], diagnostics)
         event_ids = _unique_ids(report, "events", briefing.events, "event")
@@ -333,7 +377,7 @@ def _check_references(project: Project, diagnostics: Diagnostics) -> None:
 
         sources = {s.id: s for s in briefing.sources}
         for i, source in enumerate(briefing.sources):
-            if vocab is not None:
+            if vocab is not None and source.kind is not None:
                 report.unknown(("sources", i, "kind"), source.kind, vocab.source_kinds, "source kind")
             if source.via is not None:
                 if source.via == source.id:

@@ -18,7 +18,7 @@ from conftest import CASES, ROOT, check_golden, make_project
 
 DIAGNOSTICS = CASES / "diagnostics"
 #: Cases whose diagnostics are all warnings (`check` exits 0; `--strict` would fail).
-WARNING_CASES = ("estimative-",)
+WARNING_CASES = ("estimative-", "registry-grades")
 CASE_FILES = sorted(p for p in DIAGNOSTICS.iterdir() if p.suffix == ".yaml")
 
 
@@ -27,6 +27,8 @@ def case_project(tmp_path: Path, case: Path):
     if case.name.endswith(".actors.yaml"):
         target = project.content / "actors" / case.name.removesuffix(".actors.yaml")
         target = target.with_suffix(".yaml")
+    elif case.name.endswith(".sources.yaml"):
+        target = (project.content / "sources" / case.name.removesuffix(".sources.yaml")).with_suffix(".yaml")
     else:
         target = project.content / "briefings" / case.name
     shutil.copy(case, target)

@@ -35,7 +35,7 @@ def restricted_event(scope: str, marking: str | None = None) -> dict:
         "description": canary(scope, "eventdescription"),
         "location": {"name": canary(scope, "place"), "country": "IQ"},
         "actors": [canary(scope, "actor"), "shared-actor"],
-        "sources": [canary(scope, "source")],
+        "sources": [canary(scope, "source"), canary(scope, "report")],
     }
     if marking:
         event["marking"] = marking
@@ -79,8 +79,18 @@ def briefing(scope: str, marking: str, status: str = "published", extra_events: 
         ],
         "actors": {canary(scope, "actor"): canary(scope, "rolenote")},
         "events": events,
-        "sources": [restricted_source(scope)] + [restricted_source(e["sources"][0].removeprefix("canary").removesuffix("source")) for e in (extra_events or [])],
+        "sources": [
+            source
+            for s in [scope] + [e["sources"][0].removeprefix("canary").removesuffix("source") for e in (extra_events or [])]
+            for source in (restricted_source(s), registry_report(s))
+        ],
     }
+
+
+def registry_report(scope: str) -> dict:
+    """A report of the shared registry source: its page lists only the visible ones."""
+    return {"id": canary(scope, "report"), "outlet": "shared-outlet", "title": canary(scope, "reporttitle"),
+            "credibility": 3}
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +114,10 @@ def project(tmp_path_factory: pytest.TempPathFactory):
         project.write(f"content/briefings/{briefing_id}.yaml", yaml.safe_dump(data, allow_unicode=True))
     actors = [actor(s) for s in SCOPES] + [{"id": "shared-actor", "name": "Shared actor", "kind": "other"}]
     project.write("content/actors/actors.yaml", yaml.safe_dump(actors, allow_unicode=True))
+    project.write("content/sources/registry.yaml", yaml.safe_dump([{
+        "id": "shared-outlet", "name": "Shared outlet", "kind": "news-report", "reliability": "B",
+        "reliability_note": "Used by briefings of every marking.",
+    }]))
     # Stray files an editor might drop next to the hand-written pages.
     project.write("site_config/pages/leaked-report.pdf", canary("stray", "pdf"))
     project.write("site_config/pages/.hidden-notes.md", canary("stray", "hidden"))
@@ -147,7 +161,7 @@ def test_canary_scan(project, profile: str, tmp_path: Path) -> None:
         present = f"canary{scope}" in everything
         if scope in visible:
             fields = ["eventtitle", "datenote", "place", "actorname", "alias", "nativename", "sourcetitle",
-                      "publisher", "eventdescription", "judgment"]
+                      "publisher", "eventdescription", "judgment", "reporttitle"]
             if scope != "ambereventinclear":
                 fields += ["title", "summary", "tag", "rolenote"]
             for field in fields:
@@ -157,6 +171,10 @@ def test_canary_scan(project, profile: str, tmp_path: Path) -> None:
             assert not present, f"{profile}: {scope} leaked into {leaks}"
     assert "canarystray" not in everything
     assert not (site / "leaked-report.pdf").exists()
+    # The registry source's page lists the visible reports, and only those.
+    outlet_page = texts["sources/shared-outlet/index.html"]
+    for scope in SCOPES:
+        assert (canary(scope, "reporttitle") in outlet_page) == (scope in visible), (profile, scope)
 
 
 def test_counts_and_profile_label(project, tmp_path: Path) -> None:

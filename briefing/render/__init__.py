@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import datetime as dt
 import itertools
 import os
@@ -30,7 +31,9 @@ from briefing.jinjacache import compiled_templates
 from briefing.parallel import fork_map
 from briefing.model import Actor, Briefing, Event, Marking, Source, text_direction
 from briefing.profile import Profile, effective_marking
+from briefing.registry import overridden
 from briefing.render import context as ctx
+from briefing.render import sources as outlets
 from briefing.render.knowledge import Appearance, Knowledge, build_knowledge
 from briefing.render.timeline import build_timeline
 from briefing.render.text import LinkProblem, attribute, markdown, plain
@@ -61,6 +64,7 @@ _INDEX_PAGES = {
     "actors": ("actors/index.md", "actors.md.j2", "actors_index"),
     "chronology": ("chronology/index.md", "chronology.md.j2", "chronology_page"),
     "tags": ("tags/index.md", "tags.md.j2", "tags_page"),
+    "sources": ("sources/index.md", "sources.md.j2", "sources_index"),
 }
 #: Below this many pages, rendering in one process is faster than forking.
 PARALLEL_MIN_PAGES = 64
@@ -267,6 +271,7 @@ class _Renderer:
         tasks = (
             [("briefing", b) for b in self.project.briefings]
             + [("actor", a) for a in self.project.actors]
+            + [("outlet", o) for o in self.project.outlets]
             + [("index", name) for name in _INDEX_PAGES]
         )
 
@@ -306,6 +311,9 @@ class _Renderer:
         if kind == "actor":
             page = self.actor_page(key, self.project.actors[key])
             return f"actors/{key}.md", self.env.get_template("actor.md.j2").render(page=page)
+        if kind == "outlet":
+            page = outlets.outlet_page(self, self.outlet_index, key, self.project.outlets[key])
+            return f"sources/{key}.md", self._render("source.md.j2", page)
         path, template, build = _INDEX_PAGES[key]
         return path, self._render(template, getattr(self, build)())
 
@@ -482,7 +490,15 @@ class _Renderer:
         )
 
     def source_name(self, source: Source) -> str:
-        return source.title or source.publisher or self.source_kinds.get(source.kind, source.kind)
+        kind = source.kind or ""
+        return source.title or source.publisher or self.source_kinds.get(kind, kind)
+
+    @functools.cached_property
+    def outlet_index(self) -> outlets.OutletIndex:
+        return outlets.index_outlets(self)
+
+    def sources_index(self) -> outlets.SourcesIndex:
+        return outlets.sources_index(self, self.outlet_index)
 
     def source_view(
         self, briefing_id: str, index: int, source: Source, sources: dict[str, Source], supports: list[ctx.Link]
@@ -507,11 +523,20 @@ class _Renderer:
             if source.credibility:
                 words.append(f"information {CREDIBILITY[source.credibility]}" if source.credibility < 6 else CREDIBILITY[6])
             grade_text = "; ".join(words)
+        outlet = self.project.outlets.get(source.outlet) if source.outlet else None
+        grade_origin = None
+        if outlet is not None:
+            if overridden(source, self.project.outlets):
+                grade_origin = f"reliability graded here, not as in the source registry ({outlet.reliability})"
+                if source.reliability_note:
+                    grade_origin += f": {source.reliability_note}"
+            else:
+                grade_origin = "reliability from the source registry"
         return ctx.SourceView(
             id=source.id,
             anchor=f"source-{source.id}",
             name=self.source_name(source),
-            kind_label=self.source_kinds.get(source.kind, source.kind),
+            kind_label=self.source_kinds.get(source.kind or "", source.kind or ""),
             publisher=source.publisher,
             date=source.date.display() if source.date else None,
             url=source.url,
@@ -525,6 +550,8 @@ class _Renderer:
                 else None
             ),
             supports=supports,
+            outlet=ctx.Link(outlet.name, Markup(f"../sources/{outlet.id}.md")) if outlet else None,
+            grade_origin=grade_origin,
         )
 
     def assessment(self, briefing: Briefing, sources: dict[str, Source], order: list[int]) -> ctx.SourcingAssessment:

@@ -86,6 +86,10 @@ class SourceView:
     count: int | None
     description: Markup | None
     supports: list[Link]
+    outlet: Link | None = None
+    """The source's page in the source registry, when it is a report of a registry source."""
+    grade_origin: str | None = None
+    """Where the reliability grade comes from: the registry, or this briefing (and why)."""
 
 
 @dataclass(slots=True)
