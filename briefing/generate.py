@@ -16,6 +16,7 @@ from briefing.diagnostics import Diagnostics
 
 if TYPE_CHECKING:  # the stages are imported where they run: `briefing build` may
     # take the whole result from a child (briefing.early) and never need them.
+    from briefing.history import History, Revision
     from briefing.profile import Profile
     from briefing.render.text import LinkProblem
     from briefing.validate import Project
@@ -30,6 +31,18 @@ class Generation:
     pages: dict[str, str] = field(default_factory=dict)
     latest_as_of: dt.date | None = None
     """The latest ``as_of`` of the visible briefings: it dates a reproducible build."""
+    history: History | None = None
+    """The briefings' committed versions (:mod:`briefing.history`)."""
+    revisions: dict[str, list[Revision]] = field(default_factory=dict)
+    """Each visible briefing's visible revisions, newest first."""
+
+    @property
+    def last_revised(self) -> dict[str, dt.datetime]:
+        """Each visible briefing's latest committed revision date (UTC), for feeds' ``updated``;
+        a briefing without one (no git, never committed) is absent: use its ``as_of``."""
+        from briefing.history import last_revised
+
+        return last_revised(self.revisions)
 
     def failed(self, strict: bool = False) -> bool:
         return self.diagnostics.failed(strict=strict)
@@ -43,10 +56,15 @@ def profile_of(settings: Settings) -> Profile:
 
 def validate(settings: Settings) -> Generation:
     """Load and validate everything (``briefing check``)."""
+    from pathlib import Path
+
+    from briefing.history import check_change_notes, read_history
     from briefing.validate import load_project
 
     project, diagnostics = load_project(settings.content_dir, settings.vocabularies)
-    return Generation(diagnostics, project)
+    history = read_history(settings.content_dir, [Path(d.path) for d in project.briefing_files.values()])
+    check_change_notes(history, project, diagnostics)
+    return Generation(diagnostics, project, history=history)
 
 
 def import_stages() -> None:
@@ -58,6 +76,7 @@ def import_stages() -> None:
 
 def generate(settings: Settings) -> Generation:
     """Validate, filter to the build profile, and render the Markdown tree."""
+    from briefing.history import revisions
     from briefing.profile import apply
     from briefing.render import TemplateProblem, render_pages
     from briefing.validate import format_path
@@ -88,10 +107,16 @@ def generate(settings: Settings) -> Generation:
             "mailto and relative links); it is shown as text",
         )
 
+    assert result.history is not None
+    found = revisions(result.history, result.project, visible, profile)
     try:
-        pages = render_pages(visible, profile, settings.templates_dir, report, directory_urls=settings.directory_urls)
+        pages = render_pages(
+            visible, profile, settings.templates_dir, report, directory_urls=settings.directory_urls,
+            # Pages say it when there is no history at all; uncommitted edits are labelled where they show.
+            revisions=found, history_note=result.history.note() if result.history.unavailable else None,
+        )
     except TemplateProblem as problem:
         diagnostics.error(problem.path, problem.line, 1, problem.message)
-        return Generation(diagnostics, visible)
+        return Generation(diagnostics, visible, history=result.history)
     latest = max((b.as_of.upper for b in visible.briefings.values()), default=None)
-    return Generation(diagnostics, visible, pages, latest)
+    return Generation(diagnostics, visible, pages, latest, history=result.history, revisions=found)

@@ -198,6 +198,8 @@ class KeyJudgment(_Strict):
     likelihood: Likelihood | None = None
     confidence: Confidence
     basis: list[Id] = []
+    change_note: Text | None = None
+    """Why the likelihood or confidence changed in this revision (shown in the briefing's revisions)."""
 
 
 class Briefing(_Strict):

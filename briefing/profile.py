@@ -57,11 +57,9 @@ def apply(project: Project, profile: Profile) -> Project:
     """A copy of ``project`` holding only what ``profile`` may show."""
     briefings: dict[str, Briefing] = {}
     for briefing_id, briefing in project.briefings.items():
-        if not profile.allows(briefing.marking):
-            continue
-        if briefing.status == "draft" and not profile.drafts:
-            continue
-        briefings[briefing_id] = _filter_briefing(briefing, profile)
+        shown = visible_briefing(briefing, profile)
+        if shown is not None:
+            briefings[briefing_id] = shown
 
     appearing: set[str] = set()
     for briefing in briefings.values():
@@ -92,6 +90,15 @@ def apply(project: Project, profile: Profile) -> Project:
         outlets=project.outlets,
         outlet_files=project.outlet_files,
     )
+
+
+def visible_briefing(briefing: Briefing, profile: Profile) -> Briefing | None:
+    """What ``profile`` may show of one briefing (any version of it, past ones too), or None."""
+    if not profile.allows(briefing.marking):
+        return None
+    if briefing.status == "draft" and not profile.drafts:
+        return None
+    return _filter_briefing(briefing, profile)
 
 
 def _filter_briefing(briefing: Briefing, profile: Profile) -> Briefing:

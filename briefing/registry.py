@@ -60,10 +60,14 @@ def check(project: Project, reporter: Callable[[str], _Reporter]) -> None:
 def resolve(project: Project) -> None:
     """Fill each registry report with its outlet's kind, publisher and reliability (in place)."""
     for briefing_id, briefing in project.briefings.items():
-        if not any(s.outlet in project.outlets for s in briefing.sources):
-            continue
-        sources = [_resolved(s, project.outlets) for s in briefing.sources]
-        project.briefings[briefing_id] = briefing.model_copy(update={"sources": sources})
+        project.briefings[briefing_id] = resolve_briefing(briefing, project.outlets)
+
+
+def resolve_briefing(briefing: Briefing, outlets: dict[str, Outlet]) -> Briefing:
+    """``briefing`` with its registry reports filled in from ``outlets`` (itself if it has none)."""
+    if not any(s.outlet in outlets for s in briefing.sources):
+        return briefing
+    return briefing.model_copy(update={"sources": [_resolved(s, outlets) for s in briefing.sources]})
 
 
 def _resolved(source: Source, outlets: dict[str, Outlet]) -> Source:

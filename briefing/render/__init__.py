@@ -27,12 +27,14 @@ from markupsafe import Markup
 from briefing.dates import MONTHS, EdtfDate
 from briefing.diagnostics import did_you_mean
 from briefing.gcpause import gc_paused
+from briefing.history import Revision
 from briefing.jinjacache import compiled_templates
 from briefing.parallel import fork_map
 from briefing.model import Actor, Briefing, Event, Marking, Source, text_direction
 from briefing.profile import Profile, effective_marking
 from briefing.registry import overridden
 from briefing.render import context as ctx
+from briefing.render import revisions as revision_views
 from briefing.render import sources as outlets
 from briefing.render.knowledge import Appearance, Knowledge, build_knowledge
 from briefing.render.timeline import build_timeline
@@ -65,6 +67,7 @@ _INDEX_PAGES = {
     "chronology": ("chronology/index.md", "chronology.md.j2", "chronology_page"),
     "tags": ("tags/index.md", "tags.md.j2", "tags_page"),
     "sources": ("sources/index.md", "sources.md.j2", "sources_index"),
+    "changes": ("changes/index.md", "changes.md.j2", "changes_page"),
 }
 #: Below this many pages, rendering in one process is faster than forking.
 PARALLEL_MIN_PAGES = 64
@@ -205,6 +208,8 @@ def render_pages(
     report: LinkReporter | None = None,
     *,
     directory_urls: bool = True,
+    revisions: dict[str, list[Revision]] | None = None,
+    history_note: str | None = None,
 ) -> dict[str, str]:
     """Render every page of the (already filtered) project: ``{src_uri: markdown}``.
 
@@ -213,7 +218,10 @@ def render_pages(
     Markdown links.
     """
     with _template_problems(templates_dir):
-        renderer = _Renderer(project, profile, _environment(templates_dir), templates_dir, report, directory_urls)
+        renderer = _Renderer(
+            project, profile, _environment(templates_dir), templates_dir, report, directory_urls,
+            revisions or {}, history_note,
+        )
         return renderer.render_all()
 
 
@@ -249,6 +257,8 @@ class _Renderer:
     templates_dir: Path
     report: LinkReporter | None
     directory_urls: bool = True
+    revisions: dict[str, list[Revision]] = dataclasses.field(default_factory=dict)
+    history_note: str | None = None
 
     def __post_init__(self) -> None:
         self.knowledge: Knowledge = build_knowledge(self.project)
@@ -364,6 +374,9 @@ class _Renderer:
             ],
             assessment=self.assessment(briefing, sources, order),
             timeline=build_timeline(events, f"Timeline of the {len(events)} events in this briefing"),
+            revisions=revision_views.revisions_section(
+                self.revisions.get(briefing_id, []), briefing, LIKELIHOOD, self.history_note
+            ),
         )
 
     def briefing_actors(self, briefing: Briefing) -> list[ctx.ActorRow]:
@@ -496,6 +509,9 @@ class _Renderer:
     @functools.cached_property
     def outlet_index(self) -> outlets.OutletIndex:
         return outlets.index_outlets(self)
+
+    def changes_page(self) -> revision_views.ChangesPage:
+        return revision_views.changes_page(self.revisions, self.project.briefings, LIKELIHOOD, self.history_note)
 
     def sources_index(self) -> outlets.SourcesIndex:
         return outlets.sources_index(self, self.outlet_index)

@@ -163,6 +163,8 @@ class BriefingPage:
     assessment: SourcingAssessment
     timeline: Any = None
     """A :class:`briefing.render.timeline.Timeline` of the chronology."""
+    revisions: Any = None
+    """A :class:`briefing.render.revisions.RevisionsSection`: what changed, revision by revision."""
 
 
 @dataclass(slots=True)
