@@ -67,9 +67,12 @@ DEFAULT_WORDS = EstimativeWords()
 
 
 class _Judgment(Protocol):
-    statement: str
-    likelihood: str | None
-    confidence: str
+    @property
+    def statement(self) -> str: ...
+    @property
+    def likelihood(self) -> str | None: ...
+    @property
+    def confidence(self) -> str: ...
 
 
 def tokens(text: str) -> list[tuple[str, int]]:

@@ -32,9 +32,11 @@ class Generation:
     latest_as_of: dt.date | None = None
     """The latest ``as_of`` of the visible briefings: it dates a reproducible build."""
     history: History | None = None
-    """The briefings' committed versions (:mod:`briefing.history`)."""
+    """The briefings' committed versions (:mod:`briefing.history`), from :func:`validate` only."""
     revisions: dict[str, list[Revision]] = field(default_factory=dict)
     """Each visible briefing's visible revisions, newest first."""
+    history_note: str | None = None
+    """What a build says once about history (none, or uncommitted edits)."""
 
     @property
     def last_revised(self) -> dict[str, dt.datetime]:
@@ -117,6 +119,7 @@ def generate(settings: Settings) -> Generation:
         )
     except TemplateProblem as problem:
         diagnostics.error(problem.path, problem.line, 1, problem.message)
-        return Generation(diagnostics, visible, history=result.history)
+        return Generation(diagnostics, visible)
     latest = max((b.as_of.upper for b in visible.briefings.values()), default=None)
-    return Generation(diagnostics, visible, pages, latest, history=result.history, revisions=found)
+    # The history itself (every past version) stays behind: only what the pages showed goes on.
+    return Generation(diagnostics, visible, pages, latest, revisions=found, history_note=result.history.note())

@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
+from briefing.dates import EdtfDate
 from briefing.diagnostics import Diagnostics
 from briefing.estimative import tokens
 from briefing.load import load_bytes
@@ -159,7 +161,7 @@ def _walk(repo: object, head: bytes, folder: bytes) -> dict[str, list[Version]]:
             for entry in store[tree_id].iteritems():
                 if entry.path.endswith((b".yaml", b".yml")) and not entry.path.startswith(b"."):
                     entries[entry.path] = entry.sha
-        when = dt.datetime.fromtimestamp(commit.commit_time, dt.timezone.utc)
+        when = dt.datetime.fromtimestamp(commit.commit_time, dt.UTC)
         commit_id = commit.id.decode()
         for name, blob in entries.items():
             if previous.get(name) != blob:
@@ -213,7 +215,8 @@ class Revision:
     time: dt.datetime | None
     """The commit's date; None for the uncommitted working copy."""
     commit: str | None
-    briefing: Briefing
+    as_of: EdtfDate
+    """The briefing's ``as_of`` in this revision."""
     first: bool = False
     judgments_added: list[str] = field(default_factory=list)
     judgments_withdrawn: list[str] = field(default_factory=list)
@@ -334,13 +337,13 @@ def revisions(
 
         found: list[Revision] = []
         previous: Briefing | None = None
-        for version, shown in steps:
+        for step, shown in steps:
             if previous is not None and shown == previous:
                 continue
             revision = Revision(
-                time=version.time if version else None,
-                commit=version.commit if version else None,
-                briefing=shown,
+                time=step.time if step else None,
+                commit=step.commit if step else None,
+                as_of=shown.as_of,
             )
             found.append(compare(previous, shown, revision))
             previous = shown

@@ -17,7 +17,8 @@ marking: they must hold nothing restricted (briefings that use them do).
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from briefing.model import Briefing, Outlet, Source
 
@@ -102,8 +103,8 @@ def check_consistent_grades(project: Project, reporter: Callable[[str], _Reporte
             if source.outlet is None and source.publisher and source.reliability and not source.reliability_note:
                 graded[source.publisher.casefold()].append((briefing_id, i, source))
     for key, uses in graded.items():
-        outlet = registry.get(key)
-        grades = {s.reliability for _, _, s in uses} | ({outlet.reliability} if outlet else set())
+        known = registry.get(key)
+        grades = {s.reliability for _, _, s in uses} | ({known.reliability} if known else set())
         if len(grades) < 2:
             continue
         for briefing_id, i, source in uses:
@@ -112,13 +113,13 @@ def check_consistent_grades(project: Project, reporter: Callable[[str], _Reporte
                 for b, j, other in uses
                 if (g := other.reliability) != source.reliability
             )
-            if outlet is not None and outlet.reliability != source.reliability:
-                others.insert(0, f"{outlet.reliability} in the source registry")
+            if known is not None and known.reliability != source.reliability:
+                others.insert(0, f"{known.reliability} in the source registry")
             if not others:
                 continue
             hint = (
-                f"refer to the registry with 'outlet: {outlet.id}'"
-                if outlet is not None
+                f"refer to the registry with 'outlet: {known.id}'"
+                if known is not None
                 else "grade it once in the source registry (content/sources/) and refer to it with 'outlet:'"
             )
             reporter(briefing_id).warning(

@@ -251,13 +251,14 @@ def load_project(content_dir: Path, vocabularies_file: Path) -> tuple[Project, D
 
 
 def _load_entries(
-    files: list[Path], kind: Any, entries: dict, where: dict, what: str, diagnostics: Diagnostics
+    files: list[Path], kind: Any, entries: dict[str, Any], where: dict[str, tuple[Document, int]], what: str,
+    diagnostics: Diagnostics,
 ) -> None:
     """Load files that each hold a list of entries with ids (the source registry)."""
     for file in files:
         display = display_path(file)
         document, items = _parse(file, display, kind, diagnostics)
-        if items is None:
+        if items is None or document is None:
             continue
         for index, item in enumerate(items):
             if item.id in where:

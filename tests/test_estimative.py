@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import CASES, make_project
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefing.estimative import DEFAULT_WORDS, PhraseTable, checker, tokens
-from conftest import CASES, make_project
 
 
 class Judgment:

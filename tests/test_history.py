@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import Project, git, make_project, tree_bytes
 from htmlcheck import parse
 from test_markings import output_text
@@ -135,7 +134,7 @@ def test_last_revision_dates_for_feeds(project: Project) -> None:
     root = project.root
     settings = Settings(root, root / "content", root / "templates", root / "site_config" / "vocabularies.yaml")
     result = generate(settings)
-    assert result.last_revised == {"hist": dt.datetime(2021, 7, 14, 9, 0, tzinfo=dt.timezone.utc)}
+    assert result.last_revised == {"hist": dt.datetime(2021, 7, 14, 9, 0, tzinfo=dt.UTC)}
 
 
 def test_changed_likelihood_needs_a_new_change_note(project: Project, tmp_path: Path) -> None:

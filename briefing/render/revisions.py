@@ -36,7 +36,7 @@ class RevisionView:
     """One revision: when, the as-of date then, and what changed in judgments and events."""
 
     date: str
-    """'14 July 2021', or 'Uncommitted changes' for the working copy."""
+    """'14 July 2021', or 'Working copy' for what is not committed (or not in git)."""
     iso: Markup | None
     commit: str | None
     """The commit's short id."""
@@ -55,7 +55,7 @@ class RevisionView:
 class RevisionsSection:
     revisions: list[RevisionView]
     note: str | None
-    """Said once when there is no history (no git) or the working copy is uncommitted."""
+    """Said when there is no history at all (no git repository, no commit)."""
 
 
 @dataclass(slots=True)
@@ -77,7 +77,7 @@ def _day(moment: dt.datetime) -> str:
     return f"{moment.day} {MONTHS[moment.month]} {moment.year}"
 
 
-def revision_view(revision: Revision, current: Briefing, likelihoods: dict, event_base: str) -> RevisionView:
+def revision_view(revision: Revision, current: Briefing, likelihoods: dict[str, tuple[str, str]], event_base: str) -> RevisionView:
     """``event_base``: the link to the briefing page ('' on the page itself) for added events."""
     shown_events = {e.id for e in current.events}
 
@@ -98,7 +98,7 @@ def revision_view(revision: Revision, current: Briefing, likelihoods: dict, even
         date=_day(revision.time) if revision.time else "Working copy",
         iso=Markup(revision.time.date().isoformat()) if revision.time else None,
         commit=revision.commit[:7] if revision.commit else None,
-        as_of=revision.briefing.as_of.display(),
+        as_of=revision.as_of.display(),
         first=revision.first,
         judgments_added=revision.judgments_added,
         judgments_withdrawn=revision.judgments_withdrawn,
@@ -113,19 +113,19 @@ def revision_view(revision: Revision, current: Briefing, likelihoods: dict, even
 
 
 def revisions_section(
-    revisions: list[Revision], current: Briefing, likelihoods: dict, note: str | None
+    revisions: list[Revision], current: Briefing, likelihoods: dict[str, tuple[str, str]], note: str | None
 ) -> RevisionsSection:
     return RevisionsSection([revision_view(r, current, likelihoods, "") for r in revisions], note)
 
 
 def changes_page(
-    found: dict[str, list[Revision]], briefings: dict[str, Briefing], likelihoods: dict, note: str | None
+    found: dict[str, list[Revision]], briefings: dict[str, Briefing], likelihoods: dict[str, tuple[str, str]], note: str | None
 ) -> ChangesPage:
     everything = [
         (revision, briefing_id) for briefing_id, items in found.items() if briefing_id in briefings for revision in items
     ]
-    # Uncommitted changes first, then newest first; ties by briefing id for a stable page.
-    far = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
+    # The working copy first, then newest first; ties by briefing id for a stable page.
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
     everything.sort(key=lambda item: (-(item[0].time or far).timestamp(), item[1]))
     entries = [
         ChangeEntry(

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from briefing.model import Briefing, Marking, Outlet, Source
+from briefing.markings import Marking
+from briefing.model import Briefing, Outlet, Source
 from briefing.profile import effective_marking
 from briefing.registry import overridden
 from briefing.render.context import Link
@@ -115,7 +116,7 @@ def index_outlets(renderer: _Renderer) -> OutletIndex:
     return OutletIndex(reports, events)
 
 
-def _report_order(project_briefings: dict[str, Briefing], item: tuple[str, int, Source]) -> tuple:
+def _report_order(project_briefings: dict[str, Briefing], item: tuple[str, int, Source]) -> tuple[object, ...]:
     briefing_id, index, source = item
     as_of = project_briefings[briefing_id].as_of
     date = source.date.sort_key if source.date else as_of.sort_key
@@ -128,7 +129,7 @@ def outlet_page(renderer: _Renderer, index: OutletIndex, outlet_id: str, outlet:
     project = renderer.project
     reports = []
     markings = []
-    for briefing_id, i, source in sorted(index.reports[outlet_id], key=lambda r: _report_order(project.briefings, r)):
+    for briefing_id, _, source in sorted(index.reports[outlet_id], key=lambda r: _report_order(project.briefings, r)):
         briefing = project.briefings[briefing_id]
         markings.append(briefing.marking)
         grade = f"{source.reliability or ''}{source.credibility or ''}" or None

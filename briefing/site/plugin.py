@@ -134,9 +134,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             log.debug(f"generated {len(result.pages)} pages in {time.perf_counter() - start:.2f} s")
         self.result = result
         self._report(result.diagnostics.sorted())
-        note = result.history.note() if result.history is not None else None
-        if note:
-            log.info(note)  # once per build: pages say it where it matters
+        if result.history_note:
+            log.info(result.history_note)  # once per build: pages say it where it matters
         strict = self.settings.strict
         if result.failed(strict):
             errors, warnings = len(result.diagnostics.errors), len(result.diagnostics.warnings)
