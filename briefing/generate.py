@@ -1,25 +1,24 @@
 """The one pipeline behind every command: load -> validate -> filter -> render.
 
 The CLI (``check``, ``render``, ``build``) and the MkDocs plugin all call
-:func:`generate`; nothing else strings the stages together.
+:func:`generate` (or :func:`validate` alone); nothing else strings the stages together.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from typing import TYPE_CHECKING
-
+from briefing.diagnostics import Diagnostics, FieldPath, format_path
+from briefing.history import History, Revision, check_change_notes, last_revised, read_history, revisions
+from briefing.model import Project
+from briefing.profile import Profile, apply
+from briefing.render import TemplateProblem, render_pages
+from briefing.render.template_cache import compiled_templates
+from briefing.render.text import LinkProblem
 from briefing.settings import Settings
-from briefing.diagnostics import Diagnostics
-
-if TYPE_CHECKING:  # the stages are imported where they run: `briefing build` may
-    # take the whole result from a child (briefing.early) and never need them.
-    from briefing.history import History, Revision
-    from briefing.profile import Profile
-    from briefing.render.text import LinkProblem
-    from briefing.validate import Project
+from briefing.validate import load_project
 
 
 @dataclass
@@ -42,8 +41,6 @@ class Generation:
     def last_revised(self) -> dict[str, dt.datetime]:
         """Each visible briefing's latest committed revision date (UTC), for feeds' ``updated``;
         a briefing without one (no git, never committed) is absent: use its ``as_of``."""
-        from briefing.history import last_revised
-
         return last_revised(self.revisions)
 
     def failed(self, strict: bool = False) -> bool:
@@ -51,38 +48,19 @@ class Generation:
 
 
 def profile_of(settings: Settings) -> Profile:
-    from briefing.profile import Profile
-
     return Profile(max_marking=settings.max_marking, drafts=settings.drafts)
 
 
 def validate(settings: Settings) -> Generation:
     """Load and validate everything (``briefing check``)."""
-    from pathlib import Path
-
-    from briefing.history import check_change_notes, read_history
-    from briefing.validate import load_project
-
     project, diagnostics = load_project(settings.content_dir, settings.vocabularies)
     history = read_history(settings.content_dir, [Path(d.path) for d in project.briefing_files.values()])
     check_change_notes(history, project, diagnostics)
     return Generation(diagnostics, project, history=history)
 
 
-def import_stages() -> None:
-    """Import the stages ahead of time (``briefing build`` does it in its early child)."""
-    import briefing.profile
-    import briefing.render
-    import briefing.validate  # noqa: F401
-
-
 def generate(settings: Settings) -> Generation:
     """Validate, filter to the build profile, and render the Markdown tree."""
-    from briefing.history import revisions
-    from briefing.profile import apply
-    from briefing.render import TemplateProblem, render_pages
-    from briefing.validate import format_path
-
     result = validate(settings)
     if result.diagnostics.errors or result.project is None:
         return result
@@ -90,7 +68,7 @@ def generate(settings: Settings) -> Generation:
     visible = apply(result.project, profile)
     diagnostics = result.diagnostics
 
-    def report(owner: tuple[str, str], path: tuple, problem: LinkProblem) -> None:
+    def report(owner: tuple[str, str], path: FieldPath, problem: LinkProblem) -> None:
         kind, owner_id = owner
         if kind == "briefing":
             document = visible.briefing_files[owner_id]
@@ -111,9 +89,11 @@ def generate(settings: Settings) -> Generation:
 
     assert result.history is not None
     found = revisions(result.history, result.project, visible, profile)
+    cache = compiled_templates(settings.cache_dir) if settings.cache_dir is not None else None
     try:
         pages = render_pages(
-            visible, profile, settings.templates_dir, report, directory_urls=settings.directory_urls,
+            visible, profile, settings.templates_dir, report,
+            directory_urls=settings.directory_urls, bytecode_cache=cache,
             # Pages say it when there is no history at all; uncommitted edits are labelled where they show.
             revisions=found, history_note=result.history.note() if result.history.unavailable else None,
         )

@@ -31,14 +31,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefing.dates import EdtfDate
-from briefing.diagnostics import Diagnostics
+from briefing.diagnostics import Diagnostics, format_path
 from briefing.estimative import tokens
 from briefing.load import load_bytes
 from briefing.model import Briefing, KeyJudgment
 
 if TYPE_CHECKING:
+    from briefing.model import Project
     from briefing.profile import Profile
-    from briefing.validate import Project
 
 CONTENT_SUFFIXES = (".yaml", ".yml")
 #: Two statements sharing this share of the shorter one's words are one judgment reworded
@@ -375,8 +375,6 @@ def check_change_notes(history: History, project: Project, diagnostics: Diagnost
     commit, else the last commit; it is compared with the version before it.
     The comparison is of the whole file (no profile): ``check`` speaks to the analyst.
     """
-    from briefing.validate import format_path
-
     for briefing_id, current in project.briefings.items():
         versions = [v for v in history.files.get(briefing_id, []) if v.briefing is not None]
         if briefing_id not in history.uncommitted:

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING
 from briefing.model import Briefing, Outlet, Source
 
 if TYPE_CHECKING:
-    from briefing.validate import Project, _Reporter
+    from briefing.model import Project
+    from briefing.validate import _Reporter
 
 #: Fields a report of a registry source may not set: they come from the registry.
 REGISTRY_FIELDS = ("kind", "publisher")

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import CASES, make_project
 from htmlcheck import broken_links, parse
 

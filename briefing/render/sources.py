@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 from briefing.markings import Marking
-from briefing.model import Briefing, Outlet, Source
+from briefing.model import RELIABILITY, Briefing, Outlet, Source, country_name, via_chain
 from briefing.profile import effective_marking
 from briefing.registry import overridden
-from briefing.render.context import Link
+from briefing.render.context import EventView, Link
 
 if TYPE_CHECKING:
-    from briefing.render import _Renderer
     from briefing.render.knowledge import Appearance
+    from briefing.render.views import Views
 
 
 @dataclass(slots=True)
@@ -52,8 +52,8 @@ class OutletPage:
     description: Markup | None
     reports: list[OutletReport]
     """In date order (report date, then the briefing's as-of date)."""
-    events: list[Markup]
-    """Pre-rendered event lines (macro ``event_line``) of the events resting on it, in date order."""
+    events: list[EventView]
+    """The events resting on it (directly or through a ``via`` chain), in date order."""
     marking: Marking
 
 
@@ -74,14 +74,10 @@ class SourcesIndex:
 
 
 def outlet_of(source: Source, sources: dict[str, Source]) -> str | None:
-    """The registry source at the end of ``source``'s ``via`` chain (or itself), if any."""
-    seen: set[str] = set()
-    current: Source | None = source
-    while current is not None and current.id not in seen:
-        if current.outlet is not None:
-            return current.outlet
-        seen.add(current.id)
-        current = sources.get(current.via) if current.via else None
+    """The first registry source along ``source``'s ``via`` chain (itself included), if any."""
+    for source_id in via_chain(source.id, sources).ids:
+        if sources[source_id].outlet is not None:
+            return sources[source_id].outlet
     return None
 
 
@@ -93,7 +89,7 @@ class OutletIndex:
     events: dict[str, list[Appearance]]
 
 
-def index_outlets(renderer: _Renderer) -> OutletIndex:
+def index_outlets(renderer: Views) -> OutletIndex:
     project = renderer.project
     reports: dict[str, list[tuple[str, int, Source]]] = {o: [] for o in project.outlets}
     for briefing_id, briefing in project.briefings.items():
@@ -123,9 +119,7 @@ def _report_order(project_briefings: dict[str, Briefing], item: tuple[str, int, 
     return (*date, *as_of.sort_key, briefing_id, index)
 
 
-def outlet_page(renderer: _Renderer, index: OutletIndex, outlet_id: str, outlet: Outlet) -> OutletPage:
-    from briefing.render import RELIABILITY, country_name
-
+def outlet_page(renderer: Views, index: OutletIndex, outlet_id: str, outlet: Outlet) -> OutletPage:
     project = renderer.project
     reports = []
     markings = []
@@ -159,12 +153,12 @@ def outlet_page(renderer: _Renderer, index: OutletIndex, outlet_id: str, outlet:
         reliability_note=renderer.markdown(("outlet", outlet_id), ("reliability_note",), outlet.reliability_note),
         description=description,
         reports=reports,
-        events=[renderer.event_line(a) for a in events],
+        events=[renderer.global_event(a) for a in events],
         marking=max(markings, key=lambda m: m.rank, default=Marking.CLEAR),
     )
 
 
-def sources_index(renderer: _Renderer, index: OutletIndex) -> SourcesIndex:
+def sources_index(renderer: Views, index: OutletIndex) -> SourcesIndex:
     rows = [
         OutletRow(
             name=outlet.name,
