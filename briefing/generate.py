@@ -54,8 +54,11 @@ def profile_of(settings: Settings) -> Profile:
 def validate(settings: Settings) -> Generation:
     """Load and validate everything (``briefing check``)."""
     project, diagnostics = load_project(settings.content_dir, settings.vocabularies)
-    history = read_history(settings.content_dir, [Path(d.path) for d in project.briefing_files.values()])
+    history = read_history(
+        settings.content_dir, [Path(d.path) for d in project.briefing_files.values()], settings.cache_dir
+    )
     check_change_notes(history, project, diagnostics)
+    history.close()  # keeps what was worked out; reopened only if a revision needs a past version
     return Generation(diagnostics, project, history=history)
 
 
@@ -88,7 +91,10 @@ def generate(settings: Settings) -> Generation:
         )
 
     assert result.history is not None
-    found = revisions(result.history, result.project, visible, profile)
+    try:
+        found = revisions(result.history, result.project, visible, profile)
+    finally:
+        result.history.close()
     cache = compiled_templates(settings.cache_dir) if settings.cache_dir is not None else None
     try:
         pages = render_pages(

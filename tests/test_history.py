@@ -173,3 +173,36 @@ def test_without_git_the_page_says_so(tmp_path: Path) -> None:
     page = (project.root / "out" / "briefings" / "hist.md").read_text()
     assert "*Note: no revision history: the content is not in a git repository" in page
     assert "### Working copy" in page
+
+
+# -- the raw tree comparison behind the walk -------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from briefing.history import _Folder  # noqa: E402
+
+_names = st.binary(min_size=1, max_size=12).filter(lambda n: b"\0" not in n and b"/" not in n)
+_trees = st.dictionaries(_names, st.tuples(st.binary(min_size=20, max_size=20), st.booleans()), max_size=12)
+
+
+def raw_tree(entries: dict[bytes, tuple[bytes, bool]]) -> bytes:
+    return b"".join(
+        (b"100644 " if is_file else b"40000 ") + name + b"\0" + blob
+        for name, (blob, is_file) in sorted(entries.items())
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_trees, min_size=1, max_size=6))
+def test_folder_updates_match_a_full_comparison(versions: list[dict[bytes, tuple[bytes, bool]]]) -> None:
+    # Ids full of spaces and NULs, names with spaces: the shared prefix and suffix never mislead.
+    folder = _Folder(b"")
+    previous: dict[bytes, bytes] = {}
+    for entries in versions:
+        changes = dict(folder.update(raw_tree(entries)))
+        files = {name: blob for name, (blob, is_file) in entries.items() if is_file}
+        expected = {n: b for n, b in files.items() if previous.get(n) != b}
+        expected.update({n: None for n in previous if n not in files})
+        assert changes == expected
+        previous = files
