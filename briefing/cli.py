@@ -270,7 +270,7 @@ def new_actor(actor_id: str, content: str) -> None:
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["briefing", "actors"]), default="briefing")
+@click.argument("kind", type=click.Choice(["briefing", "actors", "sources"]), default="briefing")
 @config_option
 def schema(kind: str, config_file: str) -> None:
     """Print the JSON Schema of briefing files or actor files (for editor completion).

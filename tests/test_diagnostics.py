@@ -147,6 +147,11 @@ def test_schema_validates_example_content() -> None:
         jsonschema.validate(yaml.safe_load(path.read_text()), briefing_schema)
     for path in sorted((ROOT / "content" / "actors").glob("*.yaml")):
         jsonschema.validate(yaml.safe_load(path.read_text()), actors_schema)
+    sources_schema = schema("sources")
+    for path in sorted((ROOT / "content" / "sources").glob("*.yaml")):
+        jsonschema.validate(yaml.safe_load(path.read_text()), sources_schema)
+    with pytest.raises(jsonschema.ValidationError):  # a registry entry needs the reason for its grade
+        jsonschema.validate([{"id": "x", "name": "X", "kind": "news-report", "reliability": "B"}], sources_schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"title": "x", "tittle": "y"}, briefing_schema)
     # Event types and kinds come from site_config/vocabularies.yaml, with their labels.
