@@ -38,7 +38,7 @@ def _load(
     then differ only by what the command line says.
     """
     from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.exceptions import Abort, ConfigurationError
 
     from briefing.site.plugin import BriefingPlugin
 
@@ -46,7 +46,7 @@ def _load(
         raise ConfigError(f"{config_file} not found; run briefing in the project folder or pass -f")
     try:
         config = load_config(config_file, site_dir=site_dir, strict=strict)
-    except ConfigurationError as exc:
+    except (ConfigurationError, Abort) as exc:  # MkDocs has logged what is wrong with which option
         raise ConfigError(f"{config_file}: {exc}") from None
     plugin = config.plugins.get("briefing")
     if not isinstance(plugin, BriefingPlugin):
@@ -138,6 +138,8 @@ def check(config_file: str, content: str | None, strict: bool, drafts: bool, max
         if fmt == "text" and result.project is not None:
             p = result.project
             click.echo(f"ok: {len(p.briefings)} briefing(s), {len(p.actors)} actor(s)", err=True)
+            if result.summary:
+                click.echo(result.summary, err=True)
         return 0
 
     _run(action)
@@ -217,6 +219,8 @@ def build(config_file: str, content: str | None, strict: bool, drafts: bool, max
         finally:
             config.plugins.on_shutdown()
         click.echo(f"built the site in {config.site_dir}", err=True)
+        if plugin.summary:  # what was left out, with names: the terminal only, never the site
+            click.echo(plugin.summary, err=True)
         return 0
 
     _run(action)
@@ -275,21 +279,23 @@ def new_actor(actor_id: str, content: str) -> None:
 def schema(kind: str, config_file: str) -> None:
     """Print the JSON Schema of briefing files or actor files (for editor completion).
 
-    Event types and actor and source kinds come from the project's vocabularies.
+    Event types and actor and source kinds come from the project's vocabularies;
+    actor and briefing ids (enums) and event and source ids (completions) from its content.
     """
-    from briefing.schema import json_schema
+    from briefing.schema import json_schema, known_ids
     from briefing.validate import load_vocabularies
 
     def action() -> int:
-        vocabularies = None
-        if Path(config_file).is_file():  # in a project: its vocabularies (outside one, none)
+        vocabularies = known = None
+        if Path(config_file).is_file():  # in a project: its vocabularies and ids (outside one, none)
             settings = _settings(config_file, None, None, False, False)
             vocabularies, diagnostics = load_vocabularies(settings.vocabularies)
             if diagnostics.errors:
                 _print_diagnostics(diagnostics.sorted())
                 _summary(diagnostics)
                 return 1
-        click.echo(json.dumps(json_schema(kind, vocabularies), indent=2, ensure_ascii=False))
+            known = known_ids(settings.content_dir)
+        click.echo(json.dumps(json_schema(kind, vocabularies, known), indent=2, ensure_ascii=False))
         return 0
 
     _run(action)

@@ -48,19 +48,19 @@ DEFAULT_CONFIDENCE_WORDS: dict[str, list[str]] = {
 
 
 class EstimativeWords(BaseModel):
-    """The ``estimative`` section of the vocabularies file."""
+    """The ``estimative`` section of the vocabularies file; a list left out is the default one."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     likelihood: dict[
         pydantic.constr(pattern=r"^(almost-no-chance|very-unlikely|unlikely|roughly-even-chance|likely|very-likely|almost-certain)$"),  # type: ignore[valid-type]
         list[Phrase],
-    ] = DEFAULT_LIKELIHOOD_WORDS
-    hedges: list[Phrase] = DEFAULT_HEDGES
+    ] | None = None
+    hedges: list[Phrase] | None = None
     confidence: dict[
         pydantic.constr(pattern=r"^(low|moderate|high)$"),  # type: ignore[valid-type]
         list[Phrase],
-    ] = DEFAULT_CONFIDENCE_WORDS
+    ] | None = None
 
 
 DEFAULT_WORDS = EstimativeWords()
@@ -148,9 +148,10 @@ class Checker:
     words: EstimativeWords = DEFAULT_WORDS
 
     def __post_init__(self) -> None:
-        self.likelihood = PhraseTable(self.words.likelihood)
-        self.hedges = PhraseTable({"hedge": self.words.hedges})
-        self.confidence = PhraseTable(self.words.confidence)
+        words = self.words
+        self.likelihood = PhraseTable(DEFAULT_LIKELIHOOD_WORDS if words.likelihood is None else words.likelihood)
+        self.hedges = PhraseTable({"hedge": DEFAULT_HEDGES if words.hedges is None else words.hedges})
+        self.confidence = PhraseTable(DEFAULT_CONFIDENCE_WORDS if words.confidence is None else words.confidence)
 
     def problems(self, judgment: _Judgment) -> list[str]:
         """What is wrong with the judgment's wording, one message per phrase (in order)."""

@@ -14,6 +14,7 @@ from briefing.diagnostics import Diagnostics, FieldPath, format_path
 from briefing.history import History, Revision, check_change_notes, last_revised, read_history, revisions
 from briefing.model import Project
 from briefing.profile import Profile, apply
+from briefing.published import summary
 from briefing.render import TemplateProblem, render_pages
 from briefing.render.template_cache import compiled_templates
 from briefing.render.text import LinkProblem
@@ -42,6 +43,8 @@ class Generation:
         """Each visible briefing's latest committed revision date (UTC), for feeds' ``updated``;
         a briefing without one (no git, never committed) is absent: use its ``as_of``."""
         return last_revised(self.revisions)
+    summary: str = ""
+    """What the profile publishes and leaves out, with names: for the terminal only, never the site."""
 
     def failed(self, strict: bool = False) -> bool:
         return self.diagnostics.failed(strict=strict)
@@ -53,13 +56,15 @@ def profile_of(settings: Settings) -> Profile:
 
 def validate(settings: Settings) -> Generation:
     """Load and validate everything (``briefing check``)."""
-    project, diagnostics = load_project(settings.content_dir, settings.vocabularies)
+    project, diagnostics = load_project(
+        settings.content_dir, settings.vocabularies, preview=settings.preview, drafts=settings.drafts
+    )
     history = read_history(
         settings.content_dir, [Path(d.path) for d in project.briefing_files.values()], settings.cache_dir
     )
     check_change_notes(history, project, diagnostics)
     history.close()  # keeps what was worked out; reopened only if a revision needs a past version
-    return Generation(diagnostics, project, history=history)
+    return Generation(diagnostics, project, history=history, summary=summary(project, profile_of(settings)))
 
 
 def generate(settings: Settings) -> Generation:
@@ -105,7 +110,10 @@ def generate(settings: Settings) -> Generation:
         )
     except TemplateProblem as problem:
         diagnostics.error(problem.path, problem.line, 1, problem.message)
-        return Generation(diagnostics, visible)
+        return Generation(diagnostics, visible, summary=result.summary)
     latest = max((b.as_of.upper for b in visible.briefings.values()), default=None)
     # The history itself (every past version) stays behind: only what the pages showed goes on.
-    return Generation(diagnostics, visible, pages, latest, revisions=found, history_note=result.history.note())
+    return Generation(
+        diagnostics, visible, pages, latest, revisions=found, history_note=result.history.note(),
+        summary=result.summary,
+    )

@@ -47,6 +47,15 @@ class Profile:
         return text + (", drafts included" if self.drafts else "")
 
 
+def left_out(briefing: Briefing, profile: Profile) -> str | None:
+    """Why ``profile`` leaves ``briefing`` out: ``"marking"``, ``"draft"``, or None when it is shown."""
+    if not profile.allows(briefing.marking):
+        return "marking"
+    if briefing.status == "draft" and not profile.drafts:
+        return "draft"
+    return None
+
+
 def effective_marking(briefing: Briefing, event: Event) -> Marking:
     if event.marking is None or event.marking.rank < briefing.marking.rank:
         return briefing.marking
@@ -94,9 +103,7 @@ def apply(project: Project, profile: Profile) -> Project:
 
 def visible_briefing(briefing: Briefing, profile: Profile) -> Briefing | None:
     """What ``profile`` may show of one briefing (any version of it, past ones too), or None."""
-    if not profile.allows(briefing.marking):
-        return None
-    if briefing.status == "draft" and not profile.drafts:
+    if left_out(briefing, profile) is not None:
         return None
     return _filter_briefing(briefing, profile)
 

@@ -8,7 +8,7 @@ from conftest import CASES, make_project
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.estimative import DEFAULT_WORDS, PhraseTable, checker, tokens
+from briefing.estimative import DEFAULT_LIKELIHOOD_WORDS, PhraseTable, checker, tokens
 
 
 class Judgment:
@@ -17,7 +17,7 @@ class Judgment:
 
 
 def test_longest_phrase_wins_and_case_does_not_matter() -> None:
-    table = PhraseTable(DEFAULT_WORDS.likelihood)
+    table = PhraseTable(DEFAULT_LIKELIHOOD_WORDS)
     found = [(m.phrase, m.label) for m in table.find("It is VERY likely, not likely, and Almost-Certainly not.")]
     assert found == [("very likely", "very-likely"), ("not likely", "unlikely"),
                      ("almost certainly not", "almost-no-chance")]

@@ -19,6 +19,7 @@ rebuilds because the plugin defines ``on_startup``. The command line sets
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import re
@@ -33,6 +34,7 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from briefing.config import BriefingConfig
 from briefing.diagnostics import Diagnostic
@@ -40,6 +42,8 @@ from briefing.generate import Generation, generate
 from briefing.render.template_cache import compiled_templates
 from briefing.settings import Settings
 from briefing.site import output
+from briefing.site.preview import PAGE as PROBLEMS_PAGE
+from briefing.site.preview import PreviewState, nav_paths
 
 log = logging.getLogger("mkdocs.plugins.briefing")
 
@@ -87,6 +91,12 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         self.csp_hashes: set[str] = set()
         self.csp_files: list[tuple[Path, frozenset[str]]] = []
         self._epoch_is_ours = False
+        self.preview = PreviewState()
+        """``serve`` only: the last good generation and the problems of the last build."""
+        self.pages: dict[str, str] = {}
+        """The Markdown pages this build publishes (under ``serve``, with the problems page)."""
+        self.summary = ""
+        """What this build published and left out, for the terminal (``briefing build`` prints it)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -104,17 +114,25 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.settings = settings = self.resolve_settings(config)
         self.content_failure = None
+        self.summary = ""
         self.csp_hashes, self.csp_files = set(), []
+        if self.serving:  # draft scaffolds are drafts in progress, not errors (briefing.site.preview)
+            self.settings = settings = dataclasses.replace(settings, preview=True)
         result = self.result = generate(settings)
         self._report(result.diagnostics.sorted())
         if result.history_note:
             log.info(result.history_note)  # once per build: pages say it where it matters
-        if result.failed(settings.strict):
+        self.pages = result.pages
+        if self.serving:
+            result = self._preview(result, config)
+        elif result.failed(settings.strict):
             errors, warnings = len(result.diagnostics.errors), len(result.diagnostics.warnings)
             self.content_failure = f"{errors} error(s) in content or templates" + (
                 f" and {warnings} warning(s) (--strict)" if settings.strict else ""
             )
             raise ContentBuildError(self.content_failure)
+        else:
+            self.summary = result.summary
         self._set_epoch(result)
         self.warnings = _LinkWarnings(settings.strict)
         logging.getLogger("mkdocs").addHandler(self.warnings)
@@ -123,6 +141,21 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
             self.staged = output.staging_dir(self.final)
             config.site_dir = str(self.staged)
         return config
+
+    def _preview(self, result: Generation, config: MkDocsConfig) -> Generation:
+        """Under ``serve``, never fail (MkDocs' server would hang): the last good site and the problems."""
+        assert self.settings is not None
+        strict = self.settings.strict
+        served = self.result = self.preview.take(result, strict)
+        # Before any good build, the problems page stands in for the nav's generated pages.
+        generated = [p for p in nav_paths(config.nav) if not (Path(config.docs_dir) / p).exists()]
+        self.pages = self.preview.pages(served, generated)
+        if result.failed(strict):
+            kept = "the last good site" if self.preview.last_good is not None else "only the problems"
+            log.info(f"the build failed: serving {kept}, with the problems at /{PROBLEMS_PAGE[:-3]}/")
+        else:
+            self.summary = result.summary
+        return served
 
     def _report(self, diagnostics: list[Diagnostic]) -> None:
         if self.reporter is not None:
@@ -141,7 +174,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.result is not None  # on_config generated, or raised
-        generated = self.result.pages
+        generated = self.pages
         for file in list(files):
             if file.generated_by is not None or file.src_dir != config.docs_dir:
                 continue  # theme assets and other plugins' files
@@ -171,6 +204,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         return env
 
     def on_post_page(self, output_content: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self.serving:
+            target = PROBLEMS_PAGE[:-3] + ("/" if config.use_directory_urls else ".html")
+            return self.preview.banner(output_content, get_relative_url(target, page.url))
         return self._with_csp(output_content, Path(page.file.abs_dest_path))
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
@@ -202,6 +238,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         warnings = self.warnings.count if self.warnings is not None else 0
         self._detach()
         output.widen_csp(self.csp_files, self.csp_hashes)
+        if self.serving:  # a preview never fails: MkDocs printed the warnings; the site stays served
+            if self.summary:
+                log.info(self.summary)
+            return
         if warnings:
             raise PluginError(
                 f"{warnings} warning(s) about links or content during the build (see above); "
