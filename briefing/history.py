@@ -68,7 +68,7 @@ class Version:
 
 
 #: Bump when what is cached (walks, revisions, judgments) changes meaning.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -548,18 +548,22 @@ def revisions(
         versions = history.files.get(briefing_id, [])
         # Everything the revisions depend on: the profile, the file's history, its working
         # copy (hence its current restrictions) and the registry the versions are resolved with.
-        key = (
-            CACHE_FORMAT, profile.max_marking.value, profile.drafts, history.unavailable, registry_key,
-            history.working.get(briefing_id), tuple((v.commit, v.blob) for v in versions),
-        )
-        cache.used.add(key)
-        if key in cache.revisions:
-            result[briefing_id] = cache.revisions[key]
-            continue
-        found = _revisions_of(history, briefing_id, versions, project.briefings[briefing_id], current, project,
-                              profile, briefing_id in history.uncommitted or bool(history.unavailable))
-        result[briefing_id] = cache.revisions[key] = found
-        cache.dirty = True
+        working = history.working.get(briefing_id)
+        found = None
+        if working is not None:  # without the working copy's id there is nothing to key it by
+            key = (
+                CACHE_FORMAT, briefing_id, profile.max_marking.value, profile.drafts, registry_key, working,
+                tuple((v.commit, v.blob) for v in versions),
+            )
+            cache.used.add(key)
+            found = cache.revisions.get(key)
+        if found is None:
+            found = _revisions_of(history, briefing_id, versions, project.briefings[briefing_id], current, project,
+                                  profile, briefing_id in history.uncommitted or bool(history.unavailable))
+            if working is not None:
+                cache.revisions[key] = found
+                cache.dirty = True
+        result[briefing_id] = found
     return result
 
 

@@ -32,6 +32,7 @@ REGISTRY_FIELDS = ("kind", "publisher")
 
 def check(project: Project, reporter: Callable[[str], _Reporter]) -> None:
     """Report unknown outlets, fields that belong to the registry, and unexplained overrides."""
+    names: dict[str, list[str | None]] = {o: [outlet.name] for o, outlet in project.outlets.items()}
     for briefing_id, briefing in project.briefings.items():
         report = reporter(briefing_id)
         for i, source in enumerate(briefing.sources):
@@ -42,7 +43,7 @@ def check(project: Project, reporter: Callable[[str], _Reporter]) -> None:
                         f"source '{source.id}' needs a 'kind', or an 'outlet' from the source registry (content/sources/)",
                     )
                 continue
-            if not report.unknown(("sources", i, "outlet"), source.outlet, project.outlets, "outlet"):
+            if not report.unknown(("sources", i, "outlet"), source.outlet, names, "outlet"):
                 continue
             outlet = project.outlets[source.outlet]
             for name in REGISTRY_FIELDS:
