@@ -54,3 +54,4 @@ clean:
 screenshot: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest tests/test_browser.py -q -k screenshots
 	cp tests/output/briefing-desktop.png tests/screenshots/briefing-page.png
+	cp tests/output/briefing-chronology-desktop.png tests/screenshots/briefing-chronology.png

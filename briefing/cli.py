@@ -174,6 +174,60 @@ def render(config_file: str, content: str | None, strict: bool, drafts: bool, ma
     _run(action)
 
 
+@main.command("export")
+@_profile_options
+@click.option(
+    "--format", "formats", multiple=True, metavar="FORMAT",
+    type=click.Choice(["all", "atom", "json", "csv", "geojson", "stix", "timelinejs"]),
+    help="atom, json, csv, geojson, stix, timelinejs or all (the default); repeat for several.",
+)
+@click.option("--out", "out", required=True, metavar="DIR", help="A new or empty folder (or an earlier export).")
+@click.option("--site-url", metavar="URL", help="Base URL for links (default: site_url in mkdocs.yml).")
+def export_command(
+    config_file: str, content: str | None, strict: bool, drafts: bool, max_marking: str | None,
+    formats: tuple[str, ...], out: str, site_url: str | None,
+) -> None:
+    """Write feeds and data files for a build profile, without building the site."""
+    from briefing.export import FORMAT_NAMES, exports
+    from briefing.export import write as export_write
+    from briefing.export.facts import ExportOptions
+    from briefing.generate import profile_of, validate
+    from briefing.history import last_revised, revisions
+    from briefing.profile import apply
+
+    def action() -> int:
+        config, plugin = _load(config_file, _overrides(content, max_marking, drafts, strict), strict=strict)
+        settings = plugin.resolve_settings(config)
+        protected = [settings.content_dir, settings.templates_dir, settings.vocabularies.parent,
+                     settings.root / ".git"]
+        export_write.check_out(Path(out), protected, settings.root)  # before any work: exit 2 early
+        result = validate(settings)
+        _print_diagnostics(result.diagnostics.sorted())
+        if result.failed(strict) or result.project is None:
+            _summary(result.diagnostics)
+            return 1
+        profile = profile_of(settings)
+        visible = apply(result.project, profile)
+        revised: dict[str, Any] = {}
+        if result.history is not None:  # the feeds' `updated`: each briefing's latest visible revision
+            revised = last_revised(revisions(result.history, result.project, visible, profile))
+            result.history.close()
+        options = ExportOptions(
+            profile=profile,
+            site_url=site_url or config.site_url or None,
+            site_name=config.site_name,
+            directory_urls=settings.directory_urls,
+            revised=tuple(sorted(revised.items())),
+        )
+        chosen = FORMAT_NAMES if not formats or "all" in formats else tuple(dict.fromkeys(formats))
+        files = exports(visible, options, chosen)
+        target = export_write.write(files, Path(out), protected, settings.root)
+        click.echo(f"wrote {len(files)} file(s) ({', '.join(chosen)}; {profile.describe()}) to {target}", err=True)
+        return 0
+
+    _run(action)
+
+
 class _NotContentFailure(logging.Filter):
     """Drops MkDocs' echo of a content failure: the command line says it once, in its own words."""
 

@@ -119,7 +119,14 @@ def _package_models() -> list[type[BaseModel]]:
     while todo:
         cls = todo.pop(0)
         todo.extend(cls.__subclasses__())
-        if cls.__module__.startswith("briefing.") and not cls.__name__.startswith("_") and cls not in found:
+        # briefing.export's models describe output files, documented in docs/exports.md and
+        # published as JSON Schema with them: they are not content.
+        if (
+            cls.__module__.startswith("briefing.")
+            and not cls.__module__.startswith("briefing.export.")
+            and not cls.__name__.startswith("_")
+            and cls not in found
+        ):
             found.append(cls)
     return sorted(found, key=lambda cls: (cls.__module__, cls.__name__))
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import feedparser
 import pytest
 import yaml
 from conftest import Project, git, make_project, tree_bytes
@@ -98,6 +99,12 @@ def test_revisions_section(project: Project, tmp_path: Path) -> None:
     assert "The latest 3 of 3 revisions, newest first." in changes
     assert changes.index("14 July 2021") < changes.index("12 July 2021") < changes.index("10 July 2021")
     assert "likelihood Roughly even chance → Likely" in changes
+
+    # The Atom feed dates the entry by its last revision (the commit of 14 July, 09:00 UTC).
+    feed = feedparser.parse((site / "feed.xml").read_bytes())
+    (entry,) = feed.entries
+    assert entry.updated == "2021-07-14T09:00:00+00:00"
+    assert feed.feed.updated == "2021-07-14T09:00:00+00:00"
 
 
 def test_clear_build_has_no_text_of_the_amber_event_anywhere(project: Project, tmp_path: Path) -> None:
@@ -206,3 +213,12 @@ def test_folder_updates_match_a_full_comparison(versions: list[dict[bytes, tuple
         expected.update({n: None for n in previous if n not in files})
         assert changes == expected
         previous = files
+
+
+def test_exported_feed_is_dated_by_the_last_revision(project: Project, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run = project.run("export", "--format", "atom", "--out", str(out))
+    assert run.code == 0, run.stderr
+    (entry,) = feedparser.parse((out / "feed.xml").read_bytes()).entries
+    assert entry.updated == "2021-07-14T09:00:00+00:00"
+    assert entry.published == "2021-07-14T00:00:00+00:00"  # as_of (its last day, at midnight)

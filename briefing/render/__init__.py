@@ -28,6 +28,7 @@ INDEX_PAGES = {
     "tags": ("tags/index.md", "tags.md.j2", "tags_page"),
     "sources": ("sources/index.md", "sources.md.j2", "sources_index"),
     "changes": ("changes/index.md", "changes.md.j2", "changes_page"),
+    "data": ("data/index.md", "data.md.j2", "data_page"),
 }
 
 

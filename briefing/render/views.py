@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from briefing.dates import MONTHS, EdtfDate
 from briefing.diagnostics import FieldPath
+from briefing.export import page as exported
 from briefing.history import Revision
 from briefing.markings import Marking
 from briefing.model import (
@@ -37,6 +38,8 @@ from briefing.render import context as ctx
 from briefing.render import revisions as revision_views
 from briefing.render import sources as outlets
 from briefing.render.knowledge import Appearance, Knowledge, build_knowledge
+from briefing.render.maps import briefing_map, coordinates_text
+from briefing.render.sourcing import assess
 from briefing.render.text import LinkProblem, markdown
 from briefing.render.timeline import build_timeline
 
@@ -47,6 +50,11 @@ LATEST_ON_HOME = 10
 LinkReporter = Callable[[tuple[str, str], FieldPath, LinkProblem], None]
 
 
+def _by_name_in_use(row: ctx.ActorRow) -> tuple[str, str]:
+    """Actors sort by the name readers use (the short name: 'Houthis', not 'Ansar Allah')."""
+    return ((row.short_name or row.name).casefold(), row.name.casefold())
+
+
 @dataclass(slots=True)
 class _EventFacts:
     date: ctx.DateView
@@ -55,6 +63,7 @@ class _EventFacts:
     casualties: str | None
     marking: Marking | None
     source_names: dict[str, str]
+    source_grades: dict[str, tuple[str, str | None]]
 
 
 @dataclass
@@ -84,6 +93,7 @@ class Views:
         # Keyed by id(): the project outlives the renderer, so ids stay unique meanwhile.
         self._facts: dict[int, _EventFacts] = {}
         self._briefing_source_names: dict[int, dict[str, str]] = {}
+        self._briefing_source_grades: dict[int, dict[str, tuple[str, str | None]]] = {}
         self._dates: dict[str, ctx.DateView] = {}
 
     # -- pages -----------------------------------------------------------------------------
@@ -130,11 +140,16 @@ class Views:
                 self.source_view(briefing_id, i, s, sources, supports.get(s.id, []))
                 for i, s in enumerate(briefing.sources)
             ],
-            assessment=self.assessment(briefing, sources, order),
+            assessment=assess(briefing, sources, order),
             timeline=build_timeline(events, f"Timeline of the {len(events)} events in this briefing"),
             revisions=revision_views.revisions_section(
                 self.revisions.get(briefing_id, []), briefing, LIKELIHOOD, self.history_note
             ),
+            map=briefing_map(
+                [(briefing.events[i], view.title, view.date.text, f"#{view.anchor}") for i, view in zip(order, events)],
+                f"map-{briefing_id}", f"Map of the events in {briefing.title}",
+            ),
+            data=exported.briefing_data_links(briefing_id),
         )
 
     def briefing_actors(self, briefing: Briefing) -> list[ctx.ActorRow]:
@@ -146,7 +161,7 @@ class Views:
             for a in involved
             if a in self.project.actors
         ]
-        return sorted(rows, key=lambda r: r.name.casefold())
+        return sorted(rows, key=_by_name_in_use)
 
     def actor_row(self, actor_id: str, base: str, role: str | None = None) -> ctx.ActorRow:
         actor = self.project.actors[actor_id]
@@ -183,7 +198,10 @@ class Views:
             ),
             actors=[self.actor_link(a, base) for a in event.actors if a in self.project.actors],
             sources=[
-                ctx.Link(facts.source_names.get(s, s), Markup(f"{page}#source-{s}")) for s in event.sources
+                ctx.SourceLink(
+                    facts.source_names.get(s, s), Markup(f"{page}#source-{s}"), *facts.source_grades.get(s, (None, None))
+                )
+                for s in event.sources
             ],
             casualties=facts.casualties,
             marking=facts.marking,
@@ -202,7 +220,9 @@ class Views:
             location = event.location.name
             if event.location.country:
                 location += f", {country_name(event.location.country)}"
-            if event.location.precision in ("near", "region"):
+            if event.location.lat is not None and event.location.lon is not None:
+                location += " · " + coordinates_text(event.location.lat, event.location.lon, event.location.precision)
+            elif event.location.precision in ("near", "region"):
                 location += f" ({event.location.precision == 'near' and 'approximate' or 'region'})"
         casualties = None
         if event.casualties is not None:
@@ -220,6 +240,7 @@ class Views:
             casualties=casualties,
             marking=marking if marking is not briefing.marking else None,
             source_names=self._source_names(briefing),
+            source_grades=self._source_grades(briefing),
         )
         return facts
 
@@ -230,6 +251,17 @@ class Views:
                 source.id: self.source_name(source) for source in reversed(briefing.sources)
             }
         return names
+
+    def _source_grades(self, briefing: Briefing) -> dict[str, tuple[str, str | None]]:
+        """Each graded source's Admiralty grade ('F2') and its words, shown beside the claims it supports."""
+        grades = self._briefing_source_grades.get(id(briefing))
+        if grades is None:
+            grades = self._briefing_source_grades[id(briefing)] = {
+                source.id: (grade, grade_words(source.reliability, source.credibility))
+                for source in reversed(briefing.sources)
+                if (grade := f"{source.reliability or ''}{source.credibility or ''}")
+            }
+        return grades
 
     def actor_link(self, actor_id: str, base: str) -> ctx.Link:
         key = (actor_id, base)
@@ -270,7 +302,8 @@ class Views:
         chain = self.source_name(source)
         if source.kind == "anonymous":
             chain += " (anonymous)"
-        for upstream_id in via_chain(source.id, sources).ids[1:]:
+        upstream_ids = via_chain(source.id, sources).ids[1:]
+        for upstream_id in upstream_ids:
             upstream = sources[upstream_id]
             chain += f", via {upstream.publisher or self.source_name(upstream)}"
         grade = f"{source.reliability or ''}{source.credibility or ''}" or None
@@ -292,7 +325,8 @@ class Views:
             publisher=source.publisher,
             date=source.date.display() if source.date else None,
             url=source.url,
-            chain=chain,
+            # "Reached us" is only worth saying when the source came through others (a `via` chain).
+            chain=chain if upstream_ids else None,
             grade=grade,
             grade_text=grade_text,
             count=source.count,
@@ -304,29 +338,6 @@ class Views:
             supports=supports,
             outlet=ctx.Link(outlet.name, Markup(f"../sources/{outlet.id}.md")) if outlet else None,
             grade_origin=grade_origin,
-        )
-
-    def assessment(self, briefing: Briefing, sources: dict[str, Source], order: list[int]) -> ctx.SourcingAssessment:
-        single_source, single_outlet, anonymous_only, unsourced = [], [], [], []
-        for i in order:
-            event = briefing.events[i]
-            link = ctx.Link(event.title, Markup(f"#event-{event.id}"))
-            ids = [s for s in dict.fromkeys(event.sources) if s in sources]
-            if not ids:
-                unsourced.append(link)
-                continue
-            if len(ids) == 1:
-                single_source.append(link)
-            if len({via_chain(s, sources).root for s in ids}) == 1:
-                single_outlet.append(link)
-            if all(sources[s].kind == "anonymous" for s in ids):
-                anonymous_only.append(link)
-        return ctx.SourcingAssessment(
-            total_events=len(briefing.events),
-            single_source=single_source,
-            single_outlet=single_outlet,
-            anonymous_only=anonymous_only,
-            unsourced=unsourced,
         )
 
     def markdown(self, owner: tuple[str, str], path: FieldPath, value: str) -> Markup:
@@ -390,6 +401,24 @@ class Views:
                 ctx.Link(self.project.briefings[b].title, Markup(f"../briefings/{b}.md")) for b in briefing_ids
             ],
             marking=max(markings, key=lambda m: m.rank, default=Marking.CLEAR),
+            map=self.events_map(
+                appearances, f"map-{actor_id}", f"Map of the events involving {actor.name}",
+                # actors/x.md is served as actors/x/ with directory URLs: one folder deeper.
+                up="../" if self.directory_urls else "",
+            ),
+            feed=exported.actor_feed_link(actor_id),
+            feed_path=exported.actor_feed_link(actor_id, base=""),
+        )
+
+    def events_map(self, appearances: list[Appearance], map_id: str, label: str, up: str = "") -> Markup | None:
+        """The map of events listed on an actor or chronology page, numbered in list order.
+
+        Its links are raw HTML, relative to the page's URL: ``up`` climbs from it to the folder
+        the event views' URLs are relative to.
+        """
+        views = [self.global_event(a) for a in appearances]
+        return briefing_map(
+            [(a.event, v.title, v.date.text, f"{up}{v.url}") for a, v in zip(appearances, views)], map_id, label
         )
 
     def actors_index(self) -> ctx.ActorsIndex:
@@ -398,7 +427,7 @@ class Views:
             by_kind[actor.kind].append(self.actor_row(actor_id, "../"))
         groups = []
         for kind in sorted(by_kind, key=lambda k: list(self.actor_kinds).index(k) if k in self.actor_kinds else 999):
-            rows = sorted(by_kind[kind], key=lambda r: r.name.casefold())
+            rows = sorted(by_kind[kind], key=_by_name_in_use)
             groups.append(ctx.ActorGroup(self.actor_kinds.get(kind, kind), rows))
         return ctx.ActorsIndex(groups=groups, total=len(self.project.actors))
 
@@ -406,18 +435,20 @@ class Views:
         years = []
         for year, group in itertools.groupby(self.knowledge.events, key=lambda a: a.event.date.lower.year):
             in_year = list(group)
-            months = [
-                ctx.MonthGroup(
+            months: list[ctx.MonthGroup] = []
+            for month, in_month in itertools.groupby(in_year, key=lambda a: a.event.date.lower.month):
+                months.append(ctx.MonthGroup(
                     label=f"{MONTHS[month]} {year}",
                     anchor=f"{year}-{month:02d}",
                     events=[self.global_event(a) for a in in_month],
-                )
-                for month, in_month in itertools.groupby(in_year, key=lambda a: a.event.date.lower.month)
-            ]
+                    # Numbered through the year, as on the year's map.
+                    first=sum(len(m.events) for m in months) + 1,
+                ))
             label = f"Timeline of {len(in_year)} events in {year}"
             bounds = (dt.date(year, 1, 1), dt.date(year, 12, 31))
             timeline = build_timeline([self.global_event(a) for a in in_year], label, bounds)
-            years.append(ctx.YearGroup(year, months, timeline))
+            year_map = self.events_map(in_year, f"map-{year}", f"Map of the events of {year}")
+            years.append(ctx.YearGroup(year, months, timeline, year_map))
         return ctx.ChronologyPage(years=years, total=len(self.knowledge.events))
 
     def briefing_row(self, briefing_id: str, base: str) -> ctx.BriefingRow:
@@ -451,7 +482,7 @@ class Views:
                 ctx.Link(self.project.briefings[b].title, Markup(f"../briefings/{b}.md"))
                 for b in self.knowledge.by_tag[tag]
             ]
-            tags.append(ctx.TagGroup(tag, f"tag-{tag}", links))
+            tags.append(ctx.TagGroup(tag, f"tag-{tag}", links, exported.tag_feed_link(tag), exported.tag_feed_link(tag, base="")))
         return ctx.TagsPage(tags)
 
     # -- the source registry and revisions --------------------------------------------------
@@ -468,6 +499,9 @@ class Views:
 
     def changes_page(self) -> revision_views.ChangesPage:
         return revision_views.changes_page(self.revisions, self.project.briefings, LIKELIHOOD, self.history_note)
+
+    def data_page(self) -> ctx.DataPage:
+        return exported.data_page(self.project, self.profile)
 
     def home_page(self) -> ctx.HomePage:
         return ctx.HomePage(

@@ -18,6 +18,11 @@ ALLOWED_TAGS = {
     "li", "mark", "ol", "p", "pre", "small", "span", "strong", "sub", "summary", "sup",
     "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "ul",
 }
+# The build-time maps (briefing/render/maps.py): inline SVG, shapes and text only. No <use>,
+# <image>, <foreignObject>, <style>, event handlers or presentation attributes: colours come
+# from classes. Content reaches these elements only as escaped text.
+SVG_TAGS = {"svg", "g", "path", "circle", "rect", "text", "title", "desc"}
+ALLOWED_TAGS |= SVG_TAGS
 _GENERIC = {"class", "id", "lang", "dir", "title", "role"}
 ALLOWED_ATTRIBUTES = {
     "*": _GENERIC,
@@ -28,7 +33,15 @@ ALLOWED_ATTRIBUTES = {
     "th": _GENERIC | {"style", "align"},
     "ol": _GENERIC | {"start"},
     "span": _GENERIC | {"style"},
+    "svg": _GENERIC | {"viewBox", "aria-labelledby", "aria-hidden"},
+    "path": _GENERIC | {"d"},
+    "circle": _GENERIC | {"cx", "cy", "r"},
+    "rect": _GENERIC | {"x", "y", "width", "height"},
+    "text": _GENERIC | {"x", "y"},
 }
+# A map marker is a link inside the map image: out of the tab order (the list of events is
+# the keyboard and screen-reader path to the same anchors).
+ALLOWED_ATTRIBUTES["a"] = ALLOWED_ATTRIBUTES["a"] | {"tabindex"}
 # Style attributes keep only the properties that Python-Markdown's table alignment
 # and our timeline positions use. Content cannot produce a style attribute at all
 # (it is escaped); the timeline's custom properties are read only by `left` and

@@ -38,6 +38,7 @@ from mkdocs.utils import get_relative_url
 
 from briefing.config import BriefingConfig
 from briefing.diagnostics import Diagnostic
+from briefing.export.facts import ExportOptions, Memo
 from briefing.generate import Generation, generate
 from briefing.render.template_cache import compiled_templates
 from briefing.settings import Settings
@@ -52,6 +53,8 @@ PUBLISHABLE = (".md", ".css", ".js", ".svg", ".png", ".jpg", ".jpeg", ".webp", "
 
 
 _SAFE_URI = re.compile(r"(?:[a-z0-9]+(?:-[a-z0-9]+)*/)?[a-z0-9]+(?:-[a-z0-9]+)*\.md")
+#: Export files (briefing.export.paths): the site feed, or under data/ or feeds/, built from ids.
+_SAFE_EXPORT = re.compile(r"feed\.xml|(?:data|feeds)(?:/[a-z0-9]+(?:-[a-z0-9]+)*)+(?:\.[a-z0-9]+)+")
 
 
 class ContentBuildError(PluginError):
@@ -85,6 +88,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         """Why the last build stopped on the content (the command line's one-line summary)."""
         self.settings: Settings | None = None
         self.result: Generation | None = None
+        self.export_memo = Memo()
+        """Export pieces kept between the rebuilds of ``serve`` (briefing.export.facts.Memo)."""
         self.staged: Path | None = None
         self.final: Path | None = None
         self.warnings: _LinkWarnings | None = None
@@ -175,10 +180,11 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.result is not None  # on_config generated, or raised
         generated = self.pages
+        exported = self._exports(self.result, config)
         for file in list(files):
             if file.generated_by is not None or file.src_dir != config.docs_dir:
                 continue  # theme assets and other plugins' files
-            if file.src_uri in generated:
+            if file.src_uri in generated or file.src_uri in exported:
                 raise PluginError(
                     f"{config.docs_dir}/{file.src_uri} collides with a generated page; rename or remove it"
                 )
@@ -192,7 +198,28 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
             if not _SAFE_URI.fullmatch(src_uri):
                 raise PluginError(f"refusing to generate a page at an unsafe path: {src_uri!r}")
             files.append(File.generated(config, src_uri, content=markdown))
+        for path, data in exported.items():
+            if not _SAFE_EXPORT.fullmatch(path):
+                raise PluginError(f"refusing to write an export at an unsafe path: {path!r}")
+            files.append(File.generated(config, path, content=data))
         return files
+
+    def _exports(self, result: Generation, config: MkDocsConfig) -> dict[str, bytes]:
+        """Feeds and data files, from the same filtered model as the pages (briefing.export)."""
+        from briefing.export import exports
+        from briefing.generate import profile_of
+
+        if result.project is None or self.settings is None:
+            return {}
+        options = ExportOptions(
+            profile=profile_of(self.settings),
+            site_url=config.site_url or None,
+            site_name=config.site_name,
+            directory_urls=config.use_directory_urls,
+            revised=tuple(sorted(result.last_revised.items())),
+        )
+        # Under serve, pieces of briefings that did not change are kept from the last build.
+        return exports(result.project, options, memo=self.export_memo if self.serving else None)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         return output.sanitize(html)
