@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -48,6 +47,8 @@ def _load(
         config = load_config(config_file, site_dir=site_dir, strict=strict)
     except (ConfigurationError, Abort) as exc:  # MkDocs has logged what is wrong with which option
         raise ConfigError(f"{config_file}: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{config_file}: cannot read: {exc.strerror or exc}") from None
     plugin = config.plugins.get("briefing")
     if not isinstance(plugin, BriefingPlugin):
         raise ConfigError(f"{config_file} does not enable the briefing plugin (plugins: - briefing)")
@@ -145,29 +146,50 @@ def check(config_file: str, content: str | None, strict: bool, drafts: bool, max
     _run(action)
 
 
+force_option = click.option(
+    "--force", is_flag=True, help="Replace the output folder even if it holds files that briefing did not write."
+)
+
+
 @main.command()
 @_profile_options
 @click.option("--out", "out", required=True, metavar="DIR", help="Folder to write the Markdown tree into.")
-def render(config_file: str, content: str | None, strict: bool, drafts: bool, max_marking: str | None, out: str) -> None:
-    """Write the generated Markdown tree to DIR (to inspect or diff)."""
+@force_option
+def render(
+    config_file: str, content: str | None, strict: bool, drafts: bool, max_marking: str | None, out: str, force: bool
+) -> None:
+    """Write the generated Markdown tree to DIR (to inspect or diff), replacing it whole."""
     from briefing.generate import generate
+    from briefing.site import staging
+    from briefing.site.plugin import protected_folders
 
     def action() -> int:
-        settings = _settings(config_file, content, max_marking, drafts, strict)
+        config, plugin = _load(config_file, _overrides(content, max_marking, drafts, strict), strict=strict)
+        settings = plugin.resolve_settings(config)
         result = generate(settings)
         _print_diagnostics(result.diagnostics.sorted())
         if result.failed(strict):
             _summary(result.diagnostics)
             return 1
         root = Path(out)
-        if root.exists():
-            shutil.rmtree(root)
-        for src_uri, text in sorted(result.pages.items()):
-            target = (root / src_uri).resolve()
-            if not target.is_relative_to(root.resolve()):  # ids make this impossible; check anyway
-                raise ConfigError(f"refusing to write outside {root}: {src_uri}")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+        try:
+            output = staging.begin(root, protected_folders(config, settings), option="--out", force=force)
+        except OSError as exc:
+            click.echo(f"briefing: error: {staging.problem(exc)}; nothing was written", err=True)
+            return 1
+        try:
+            for src_uri, text in sorted(result.pages.items()):
+                target = (output.folder / src_uri).resolve()
+                if not target.is_relative_to(output.folder):  # ids make this impossible; check anyway
+                    raise ConfigError(f"refusing to write outside {root}: {src_uri}")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+            staging.finish(output)
+        except OSError as exc:
+            click.echo(f"briefing: error: {staging.problem(exc, root)}; {root} was not changed", err=True)
+            return 1
+        finally:
+            staging.abandon(output)
         click.echo(f"wrote {len(result.pages)} page(s) to {root}", err=True)
         return 0
 
@@ -221,7 +243,13 @@ def export_command(
         )
         chosen = FORMAT_NAMES if not formats or "all" in formats else tuple(dict.fromkeys(formats))
         files = exports(visible, options, chosen)
-        target = export_write.write(files, Path(out), protected, settings.root)
+        try:
+            target = export_write.write(files, Path(out), protected, settings.root)
+        except OSError as exc:  # a full disk, a read-only folder: the previous export stays as it was
+            from briefing.site.staging import problem
+
+            click.echo(f"briefing: error: {problem(exc, out)}; {out} was not changed", err=True)
+            return 1
         click.echo(f"wrote {len(files)} file(s) ({', '.join(chosen)}; {profile.describe()}) to {target}", err=True)
         return 0
 
@@ -250,25 +278,39 @@ def _mkdocs_logging(verbose: bool) -> None:
 @main.command()
 @_profile_options
 @click.option("--site-dir", metavar="DIR", help="Where to write the site (default: from mkdocs.yml).")
+@force_option
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages.")
-def build(config_file: str, content: str | None, strict: bool, drafts: bool, max_marking: str | None, site_dir: str | None, verbose: bool) -> None:
+def build(
+    config_file: str, content: str | None, strict: bool, drafts: bool, max_marking: str | None,
+    site_dir: str | None, force: bool, verbose: bool,
+) -> None:
     """Validate, generate and render the site (atomically: a failed build changes nothing)."""
 
     def action() -> int:
         from mkdocs.commands.build import build as mkdocs_build
-        from mkdocs.exceptions import Abort, PluginError
+        from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+        from briefing.site.staging import problem
 
         _mkdocs_logging(verbose)
         overrides = _overrides(content, max_marking, drafts, strict)
+        if force:
+            overrides["force"] = True
         config, plugin = _load(config_file, overrides, site_dir=site_dir, strict=strict)
         config.plugins.on_startup(command="build", dirty=False)
+        final = config.site_dir  # the plugin builds into a staging folder beside it
         try:
             mkdocs_build(config)
+        except ConfigurationError as exc:  # the site folder was refused, or another build is running
+            raise ConfigError(str(exc)) from None
         except (Abort, PluginError) as exc:
             if plugin.content_failure is not None:
                 click.echo(f"briefing: {plugin.content_failure}; the site was not changed", err=True)
             else:
                 click.echo(f"briefing: build failed: {exc}; the site was not changed", err=True)
+            return 1
+        except OSError as exc:  # a page or theme file unreadable, the disk full, ...
+            click.echo(f"briefing: build failed: {problem(exc, final)}; the site was not changed", err=True)
             return 1
         finally:
             config.plugins.on_shutdown()

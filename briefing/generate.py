@@ -7,10 +7,11 @@ The CLI (``check``, ``render``, ``build``) and the MkDocs plugin all call
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefing.diagnostics import Diagnostics, FieldPath, format_path
+from briefing.diagnostics import Diagnostics, FieldPath, display_path, format_path
 from briefing.history import History, Revision, check_change_notes, last_revised, read_history, revisions
 from briefing.model import Project
 from briefing.profile import Profile, apply
@@ -110,6 +111,10 @@ def generate(settings: Settings) -> Generation:
         )
     except TemplateProblem as problem:
         diagnostics.error(problem.path, problem.line, 1, problem.message)
+        return Generation(diagnostics, visible, summary=result.summary)
+    except OSError as exc:  # a template (or the templates folder) cannot be read
+        where = Path(os.fsdecode(exc.filename)) if exc.filename else settings.templates_dir
+        diagnostics.error(display_path(where), 1, 1, f"cannot read template: {exc.strerror or exc}")
         return Generation(diagnostics, visible, summary=result.summary)
     latest = max((b.as_of.upper for b in visible.briefings.values()), default=None)
     # The history itself (every past version) stays behind: only what the pages showed goes on.

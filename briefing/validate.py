@@ -22,14 +22,10 @@ from pydantic_core import ErrorDetails
 
 from briefing import estimative, registry, salvage, suggest
 from briefing.diagnostics import Diagnostics, FieldPath, did_you_mean, display_path, format_path
+from briefing.discover import content_files, read_regular
 from briefing.load import MAX_FILE_BYTES, Document, Mark, load_bytes
 from briefing.model import Actor, Briefing, Outlet, Project, Vocabularies, _check_id, via_chain
 from briefing.scaffold import PLACEHOLDER
-
-CONTENT_SUFFIXES = (".yaml", ".yml")
-#: Files that look meant as content but will not be read: warn about them.
-_LOOKALIKE_SUFFIXES = (".yaml~", ".yml~", ".json", ".yaml.bak", ".yml.bak", ".yaml.orig", ".txt", ".md")
-
 
 # Parsed files keyed by path and content hash: `serve` re-validates only what changed.
 _PARSE_CACHE: dict[str, tuple[str, Any]] = {}
@@ -66,7 +62,7 @@ def _parse(file: Path, display: str, kind: type | Any, diagnostics: Diagnostics)
                 f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes (split it into smaller files)",
             )
             return None, None
-        raw = file.read_bytes()
+        raw = read_regular(file)  # never blocks, even if a FIFO took the file's place
     except OSError as exc:
         diagnostics.error(display, 1, 1, f"cannot read file: {exc.strerror or exc}")
         return None, None
@@ -135,9 +131,11 @@ def load_project(
     if not content_dir.is_dir():
         diagnostics.error(display_path(content_dir), 1, 1, "content directory not found")
         return project, diagnostics
-    actor_files = _content_files(content_dir / "actors", diagnostics)
-    briefing_files = _content_files(content_dir / "briefings", diagnostics)
-    outlet_files = _content_files(content_dir / "sources", diagnostics)
+    actor_files = content_files(content_dir / "actors", diagnostics)
+    briefing_files = content_files(content_dir / "briefings", diagnostics)
+    if actor_files is None or briefing_files is None:
+        return project, diagnostics  # a folder cannot be read: everything else would follow from that
+    outlet_files = content_files(content_dir / "sources", diagnostics) or []
     _load_entries(outlet_files, list[Outlet], project.outlets, project.outlet_files, "source", diagnostics)
 
     for file in actor_files:
@@ -275,27 +273,9 @@ def _text(file: Path, document: Document | None) -> str:
     if document is not None:
         return document.text
     try:
-        return file.read_bytes()[:MAX_FILE_BYTES].decode("utf-8", errors="replace")
+        return read_regular(file)[:MAX_FILE_BYTES].decode("utf-8", errors="replace")
     except OSError:
         return ""
-
-
-def _content_files(folder: Path, diagnostics: Diagnostics) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    files = []
-    for file in sorted(folder.iterdir()):
-        name = file.name
-        if name.startswith("."):
-            continue
-        if file.is_file() and name.endswith(CONTENT_SUFFIXES):
-            files.append(file)
-        elif name.endswith(_LOOKALIKE_SUFFIXES):
-            diagnostics.warning(
-                display_path(file), 1, 1,
-                "ignored: only .yaml and .yml files are content (rename it, or move it out of content/)",
-            )
-    return files
 
 
 def load_vocabularies(file: Path) -> tuple[Vocabularies | None, Diagnostics]:

@@ -3,20 +3,20 @@
 DIR must not be, contain or sit inside the project's own folders (content,
 templates, site configuration, the project root). It must be new, empty,
 or a folder that ``briefing export`` made before (it holds the marker file
-:data:`MARKER`). Files are written to a staging folder beside DIR first and
-swapped in whole, so an interrupted export leaves the previous one as it was.
+:data:`MARKER`). Files are written as the site is (:mod:`briefing.site.staging`):
+into a staging folder beside DIR, under a lock, swapped in whole, with umask
+modes, and nothing left behind by a failed or interrupted export.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 
 from briefing.diagnostics import ConfigError
+from briefing.site import staging
+from briefing.site.destination import Protected
 
 MARKER = ".briefing-export"
-_MARKER_TEXT = "This folder was written by `briefing export`; the next export replaces it whole.\n"
 
 
 def check_out(out: Path, protected: list[Path], root: Path | None = None) -> Path:
@@ -47,24 +47,19 @@ def check_out(out: Path, protected: list[Path], root: Path | None = None) -> Pat
 def write(files: dict[str, bytes], out: Path, protected: list[Path], root: Path | None = None) -> Path:
     """Write ``files`` (``{relative path: bytes}``) as the folder ``out``, replacing a previous export."""
     target = check_out(out, protected, root)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staged = Path(tempfile.mkdtemp(prefix=f".{target.name}.exporting-", dir=target.parent))
+    folders = {f"project ({folder.name})": folder for folder in protected}
+    output = staging.begin(
+        out, Protected(root=root if root is not None else target.parent, folders=folders),
+        option="--out", stamp=MARKER,
+    )
     try:
         for relative, data in files.items():
-            path = (staged / relative).resolve()
-            if not path.is_relative_to(staged.resolve()):  # paths come from ids; check anyway
+            path = (output.folder / relative).resolve()
+            if not path.is_relative_to(output.folder.resolve()):  # paths come from ids; check anyway
                 raise ConfigError(f"refusing to write outside {out}: {relative}")
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
-        (staged / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
-        old = target.with_name(f".{target.name}.old-export")
-        if old.exists():
-            shutil.rmtree(old)
-        if target.exists():
-            target.rename(old)
-        staged.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
-        raise
+        staging.finish(output)
+    finally:
+        staging.abandon(output)  # only if it did not finish
     return target

@@ -1,12 +1,12 @@
-"""Output safety: sanitise page HTML, reproducible dates, atomic site swaps."""
+"""Output safety: sanitise page HTML, reproducible dates, the Content-Security-Policy.
+
+The site folder itself (which folders may be replaced, staging, the swap): destination.py, staging.py.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
-import tempfile
 from pathlib import Path
 
 import nh3
@@ -80,34 +80,6 @@ def content_epoch(latest: dt.date | None) -> int:
         return DEFAULT_EPOCH
     moment = dt.datetime(latest.year, latest.month, latest.day, tzinfo=dt.UTC)
     return max(DEFAULT_EPOCH, int(moment.timestamp()))
-
-
-def staging_dir(final: Path) -> Path:
-    """A fresh folder beside ``final`` to build into (same file system, so renames are atomic)."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
-
-
-def swap_in(staged: Path, final: Path) -> None:
-    """Replace ``final`` by ``staged``; the old site stays whole until the new one is in place."""
-    old = final.with_name(f".{final.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if final.exists():
-        final.rename(old)
-    try:
-        staged.rename(final)
-    except OSError:
-        if old.exists():
-            old.rename(final)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-    os.utime(final, None)
-
-
-def discard(staged: Path | None) -> None:
-    if staged is not None:
-        shutil.rmtree(staged, ignore_errors=True)
 
 
 # -- Content-Security-Policy ------------------------------------------------------------------

@@ -15,6 +15,9 @@ Event order in a build (see mkdocs ``commands/build.py``):
 All state lives on the instance: MkDocs keeps one instance across ``serve``
 rebuilds because the plugin defines ``on_startup``. The command line sets
 :attr:`BriefingPlugin.overrides` and :attr:`BriefingPlugin.reporter` on it.
+
+Which site folders a build refuses, the lock and the staging folders are
+:mod:`briefing.site.destination` and :mod:`briefing.site.staging`.
 """
 
 from __future__ import annotations
@@ -23,13 +26,14 @@ import dataclasses
 import logging
 import os
 import re
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import ConfigurationError, PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
@@ -37,12 +41,14 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from briefing.config import BriefingConfig
-from briefing.diagnostics import Diagnostic
+from briefing.diagnostics import BriefingError, Diagnostic, display_path
+from briefing.discover import kind_of
 from briefing.export.facts import ExportOptions, Memo
 from briefing.generate import Generation, generate
 from briefing.render.template_cache import compiled_templates
 from briefing.settings import Settings
-from briefing.site import output
+from briefing.site import output, staging
+from briefing.site.destination import Protected
 from briefing.site.preview import PAGE as PROBLEMS_PAGE
 from briefing.site.preview import PreviewState, nav_paths
 
@@ -77,6 +83,38 @@ class _LinkWarnings(logging.Handler):
             self.count += 1
 
 
+def protected_folders(config: MkDocsConfig, settings: Settings) -> Protected:
+    """The project's folders that no output folder may touch (see :mod:`briefing.site.destination`)."""
+    theme_dir = config.theme.custom_dir
+    return Protected(
+        root=settings.root,
+        folders={
+            "content": settings.content_dir,
+            "templates": settings.templates_dir,
+            "pages (docs_dir)": Path(config.docs_dir),
+            **({"theme overrides (custom_dir)": Path(theme_dir)} if theme_dir else {}),
+        },
+    )
+
+
+def _readable(path: str | None) -> bool:
+    """True for a regular file this process can open; else say why it is not published."""
+    if path is None:
+        return True
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # never blocks, even on a FIFO
+    except OSError as exc:
+        raise PluginError(f"{display_path(Path(path))}: cannot read: {exc.strerror or exc}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+    finally:
+        os.close(fd)
+    if stat.S_ISREG(mode):
+        return True
+    log.warning("not published: %s is %s, not a regular file", display_path(Path(path)), kind_of(mode))
+    return False
+
+
 class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.overrides: dict[str, Any] = {}
@@ -88,10 +126,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         """Why the last build stopped on the content (the command line's one-line summary)."""
         self.settings: Settings | None = None
         self.result: Generation | None = None
+        self.staging: staging.Staging | None = None
         self.export_memo = Memo()
         """Export pieces kept between the rebuilds of ``serve`` (briefing.export.facts.Memo)."""
-        self.staged: Path | None = None
-        self.final: Path | None = None
         self.warnings: _LinkWarnings | None = None
         self.csp_hashes: set[str] = set()
         self.csp_files: list[tuple[Path, frozenset[str]]] = []
@@ -105,6 +142,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        if self.serving:  # SIGTERM and SIGHUP too let `mkdocs serve` remove its preview folder
+            staging.catch_signals()
 
     def resolve_settings(self, config: MkDocsConfig) -> Settings:
         """The plugin options from mkdocs.yml with the command line's overrides, resolved."""
@@ -123,6 +162,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         self.csp_hashes, self.csp_files = set(), []
         if self.serving:  # draft scaffolds are drafts in progress, not errors (briefing.site.preview)
             self.settings = settings = dataclasses.replace(settings, preview=True)
+        if not self.serving:
+            self._stage(config, settings)
         result = self.result = generate(settings)
         self._report(result.diagnostics.sorted())
         if result.history_note:
@@ -141,11 +182,18 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         self._set_epoch(result)
         self.warnings = _LinkWarnings(settings.strict)
         logging.getLogger("mkdocs").addHandler(self.warnings)
-        if not self.serving:
-            self.final = Path(config.site_dir)
-            self.staged = output.staging_dir(self.final)
-            config.site_dir = str(self.staged)
         return config
+
+    def _stage(self, config: MkDocsConfig, settings: Settings) -> None:
+        """Check the site folder, lock it, and build into a staging folder beside it."""
+        protected = protected_folders(config, settings)
+        try:
+            self.staging = staging.begin(Path(config.site_dir), protected, force=bool(self.overrides.get("force")))
+        except BriefingError as exc:  # refused, or another build is running
+            raise ConfigurationError(str(exc)) from None
+        except OSError as exc:
+            raise PluginError(f"cannot write beside the site folder: {staging.problem(exc)}") from None
+        config.site_dir = str(self.staging.folder)
 
     def _preview(self, result: Generation, config: MkDocsConfig) -> Generation:
         """Under ``serve``, never fail (MkDocs' server would hang): the last good site and the problems."""
@@ -182,17 +230,21 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         generated = self.pages
         exported = self._exports(self.result, config)
         for file in list(files):
-            if file.generated_by is not None or file.src_dir != config.docs_dir:
-                continue  # theme assets and other plugins' files
-            if file.src_uri in generated or file.src_uri in exported:
-                raise PluginError(
-                    f"{config.docs_dir}/{file.src_uri} collides with a generated page; rename or remove it"
-                )
-            if not file.src_uri.lower().endswith(PUBLISHABLE) or any(
-                part.startswith(".") for part in file.src_uri.split("/")
-            ):
-                log.info("not published (not a page or site asset): %s", file.src_uri)
-                files.remove(file)
+            if file.generated_by is not None:
+                continue  # other plugins' files
+            if file.src_dir == config.docs_dir:
+                if file.src_uri in generated or file.src_uri in exported:
+                    raise PluginError(
+                        f"{config.docs_dir}/{file.src_uri} collides with a generated page; rename or remove it"
+                    )
+                if not file.src_uri.lower().endswith(PUBLISHABLE) or any(
+                    part.startswith(".") for part in file.src_uri.split("/")
+                ):
+                    log.info("not published (not a page or site asset): %s", file.src_uri)
+                    files.remove(file)
+                    continue
+            if file.src_dir in (config.docs_dir, config.theme.custom_dir) and not _readable(file.abs_src_path):
+                files.remove(file)  # never opened by MkDocs: a FIFO would hang the build
         for src_uri, markdown in generated.items():
             # Ids make unsafe paths impossible; check again where files are made.
             if not _SAFE_URI.fullmatch(src_uri):
@@ -274,15 +326,15 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
                 f"{warnings} warning(s) about links or content during the build (see above); "
                 "the previous site was left as it was"
             )
-        if self.staged is not None and self.final is not None:
-            output.swap_in(self.staged, self.final)
-            config.site_dir = str(self.final)
-            self.staged = None
+        if self.staging is not None:
+            staging.finish(self.staging)
+            config.site_dir = str(self.staging.final)
+            self.staging = None
 
     def on_build_error(self, *, error: Exception) -> None:
         self._detach()
-        output.discard(self.staged)
-        self.staged = None
+        staging.abandon(self.staging)
+        self.staging = None
 
     def _detach(self) -> None:
         if self.warnings is not None:
