@@ -17,7 +17,7 @@ from briefing.markdown_field import FieldProblem, problems
 
 if TYPE_CHECKING:
     from briefing.load import Document
-    from briefing.model import Actor, Briefing, Project
+    from briefing.model import Actor, Briefing, Outlet, Project
 
 
 def briefing_fields(briefing: Briefing) -> Iterator[tuple[FieldPath, str]]:
@@ -37,6 +37,13 @@ def actor_fields(actor: Actor) -> Iterator[tuple[FieldPath, str]]:
         yield ("description",), actor.description
 
 
+def outlet_fields(outlet: Outlet) -> Iterator[tuple[FieldPath, str]]:
+    """(path, text) of every Markdown field of a registry outlet."""
+    yield ("reliability_note",), outlet.reliability_note
+    if outlet.description:
+        yield ("description",), outlet.description
+
+
 def check_markdown_fields(project: Project, diagnostics: Diagnostics) -> None:
     for briefing_id, briefing in project.briefings.items():
         document = project.briefing_files[briefing_id]
@@ -45,6 +52,10 @@ def check_markdown_fields(project: Project, diagnostics: Diagnostics) -> None:
     for actor_id, actor in project.actors.items():
         document, index = project.actor_files[actor_id]
         for path, text in actor_fields(actor):
+            _report(document, (index, *path), problems(text), diagnostics)
+    for outlet_id, outlet in project.outlets.items():
+        document, index = project.outlet_files[outlet_id]
+        for path, text in outlet_fields(outlet):
             _report(document, (index, *path), problems(text), diagnostics)
 
 
