@@ -16,7 +16,8 @@ Event order in a build (see mkdocs ``commands/build.py``):
    theme's environment a cache of compiled templates
    (:mod:`briefing.jinjacache`), since MkDocs compiles them anew every build.
 4. ``on_post_build``: fail on broken internal links, then swap the staging
-   folder in as the site. ``on_build_error`` throws the staging folder away.
+   folder in as the site, after Pagefind has indexed it (:mod:`briefing.site.search`).
+   ``on_build_error`` throws the staging folder away.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from briefing.diagnostics import Diagnostic
 from briefing.early import EarlyGeneration
 from briefing.jinjacache import compiled_templates
 from briefing.settings import Settings
-from briefing.site import output
+from briefing.site import output, search
 from briefing.site.sanitizer import Sanitizer
 
 if TYPE_CHECKING:
@@ -104,6 +105,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             self.config, config.config_file_path, strict=strict, directory_urls=config.use_directory_urls
         )
         self.settings = settings
+        if "search" in config.plugins or "material/search" in config.plugins:
+            raise PluginError(
+                "mkdocs.yml: remove the 'search' plugin: the briefing plugin indexes the site with Pagefind"
+            )
         global EARLY
         self.early, EARLY = EARLY, None
         self.result = None
@@ -225,6 +230,11 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
                 f"{self.warnings.count} warning(s) about links or content during the build (see above); "
                 "the previous site was left as it was"
             )
+        try:
+            seconds = search.index_site(Path(config.site_dir))
+        except search.SearchIndexError as exc:
+            raise PluginError(f"{exc}; the previous site was left as it was") from None
+        log.info(f"search index written in {seconds:.2f} s")
         if self.staged is not None and self.final is not None:
             output.swap_in(self.staged, self.final)
             config.site_dir = str(self.final)
