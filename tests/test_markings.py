@@ -114,13 +114,14 @@ def project(tmp_path_factory: pytest.TempPathFactory):
 
 
 def output_text(site: Path) -> dict[str, str]:
-    """Every output file as text, with gzip files decompressed."""
+    """Every output file as text, with gzip files decompressed (the sitemap, and every
+    chunk of the Pagefind search bundle: fragments, word index, filters, metadata)."""
     texts = {}
     for path in sorted(site.rglob("*")):
         if not path.is_file():
             continue
         data = path.read_bytes()
-        if path.suffix == ".gz":
+        if data[:2] == b"\x1f\x8b":
             data = gzip.decompress(data)
         texts[str(path.relative_to(site))] = data.decode("utf-8", "replace").lower()
     return texts
@@ -143,6 +144,7 @@ def test_canary_scan(project, profile: str, tmp_path: Path) -> None:
     assert run.code == 0, run.stderr
     texts = output_text(site)
     everything = "\n".join(texts.values())
+    searchable = "\n".join(text for name, text in texts.items() if name.endswith(".pf_fragment"))
     for scope in SCOPES:
         present = f"canary{scope}" in everything
         if scope in visible:
@@ -152,6 +154,8 @@ def test_canary_scan(project, profile: str, tmp_path: Path) -> None:
                 fields += ["title", "summary", "tag", "rolenote"]
             for field in fields:
                 assert canary(scope, field) in everything, f"{profile}: {canary(scope, field)} missing"
+            # The scan reaches into the search bundle: what a reader may find is in it.
+            assert canary(scope, "eventtitle") in searchable, f"{profile}: search bundle not scanned"
         else:
             leaks = sorted(name for name, text in texts.items() if f"canary{scope}" in text)
             assert not present, f"{profile}: {scope} leaked into {leaks}"
@@ -170,8 +174,8 @@ def test_counts_and_profile_label(project, tmp_path: Path) -> None:
     home = parse(amber / "index.html").text
     assert "Restricted build: up to TLP:AMBER" in home
     assert "2 briefings · 3 events" in home
-    index = json.loads((amber / "search" / "search_index.json").read_text())
-    assert any(canary("ambereventinclear", "eventtitle") in d["title"] for d in index["docs"])
+    records = [text for name, text in output_text(amber).items() if name.endswith(".pf_fragment")]
+    assert any(canary("ambereventinclear", "eventtitle") in r for r in records)
     # In the AMBER build the AMBER event inside the CLEAR briefing says so, as text.
     page = parse(amber / "briefings" / canary("clearbrief", "id") / "index.html").text
     assert "TLP:AMBER" in page
