@@ -31,6 +31,7 @@ from briefing.parallel import fork_map
 from briefing.model import Actor, Briefing, Event, Marking, Source, text_direction
 from briefing.profile import Profile, effective_marking
 from briefing.render import context as ctx
+from briefing.render.archive import ACTOR_BRIEFINGS_LIMIT, Archive
 from briefing.render.knowledge import Appearance, Knowledge, build_knowledge
 from briefing.render.timeline import build_timeline
 from briefing.render.text import LinkProblem, attribute, markdown, plain
@@ -260,6 +261,7 @@ class _Renderer:
         self._briefing_source_names: dict[int, dict[str, str]] = {}
         self._dates: dict[str, ctx.DateView] = {}
         self._macros = self.env.get_template("_macros.md.j2").module
+        self.archive = Archive(self)
 
     # -- pages -----------------------------------------------------------------------------
 
@@ -268,6 +270,7 @@ class _Renderer:
             [("briefing", b) for b in self.project.briefings]
             + [("actor", a) for a in self.project.actors]
             + [("index", name) for name in _INDEX_PAGES]
+            + [("archive", path) for path in self.archive.pages]
         )
 
         def collect_problems() -> Callable[[], list]:
@@ -279,7 +282,12 @@ class _Renderer:
         # The child takes the pages built from event lines (actors, chronology), which
         # share one cache, and a fifth of the briefings, which about balances the two.
         def in_child(index: int, task: tuple[str, str]) -> bool:
-            return task[0] == "actor" or task[1] == "chronology" or (task[0] == "briefing" and index % 5 == 0)
+            return (
+                task[0] == "actor"
+                or task[1] == "chronology"
+                or (task[0] == "archive" and task[1].startswith(("chronology/", "actors/")))
+                or (task[0] == "briefing" and index % 5 == 0)
+            )
 
         rendered, problems = fork_map(
             self.render_task, tasks, min_items=PARALLEL_MIN_PAGES, child_init=collect_problems, in_child=in_child
@@ -306,6 +314,9 @@ class _Renderer:
         if kind == "actor":
             page = self.actor_page(key, self.project.actors[key])
             return f"actors/{key}.md", self.env.get_template("actor.md.j2").render(page=page)
+        if kind == "archive":
+            template, make = self.archive.pages[key]
+            return key, self._render(template, make())
         path, template, build = _INDEX_PAGES[key]
         return path, self._render(template, getattr(self, build)())
 
@@ -565,7 +576,7 @@ class _Renderer:
         return Markup(markdown(value, report))
 
     def tag_link(self, tag: str, base: str) -> ctx.Link:
-        return ctx.Link(tag, Markup(f"{base}tags/index.md#tag-{tag}"))
+        return ctx.Link(tag, Markup(base + Archive.tag_path(tag)))
 
     # -- the knowledge layer ---------------------------------------------------------------
 
@@ -626,10 +637,13 @@ class _Renderer:
                 for a in sorted(self.knowledge.members.get(actor_id, []))
                 if a in self.project.actors
             ],
-            events=[self.event_line(a) for a in appearances],
+            events=[],
+            history=self.archive.actor_years(actor_id),
             briefings=[
-                ctx.Link(self.project.briefings[b].title, Markup(f"../briefings/{b}.md")) for b in briefing_ids
+                ctx.Link(self.project.briefings[b].title, Markup(f"../briefings/{b}.md"))
+                for b in briefing_ids[-ACTOR_BRIEFINGS_LIMIT:]
             ],
+            more_briefings=max(0, len(briefing_ids) - ACTOR_BRIEFINGS_LIMIT),
             marking=max(markings, key=lambda m: m.rank, default=Marking.CLEAR),
         )
 
@@ -643,23 +657,8 @@ class _Renderer:
             groups.append(ctx.ActorGroup(self.actor_kinds.get(kind, kind), rows))
         return ctx.ActorsIndex(groups=groups, total=len(self.project.actors))
 
-    def chronology_page(self) -> ctx.ChronologyPage:
-        years = []
-        for year, in_year in itertools.groupby(self.knowledge.events, key=lambda a: a.event.date.lower.year):
-            in_year = list(in_year)
-            months = [
-                ctx.MonthGroup(
-                    label=f"{MONTHS[month]} {year}",
-                    anchor=f"{year}-{month:02d}",
-                    events=[self.event_line(a) for a in in_month],
-                )
-                for month, in_month in itertools.groupby(in_year, key=lambda a: a.event.date.lower.month)
-            ]
-            label = f"Timeline of {len(in_year)} events in {year}"
-            bounds = (dt.date(year, 1, 1), dt.date(year, 12, 31))
-            timeline = build_timeline([self.global_event(a) for a in in_year], label, bounds)
-            years.append(ctx.YearGroup(year, months, timeline))
-        return ctx.ChronologyPage(years=years, total=len(self.knowledge.events))
+    def chronology_page(self) -> object:
+        return self.archive.chronology_overview()
 
     def briefing_row(self, briefing_id: str, base: str) -> ctx.BriefingRow:
         briefing = self.project.briefings[briefing_id]
@@ -682,18 +681,11 @@ class _Renderer:
             reverse=True,
         )
 
-    def briefings_index(self) -> ctx.BriefingsIndex:
-        return ctx.BriefingsIndex([self.briefing_row(b, "../") for b in self._latest_first()])
+    def briefings_index(self) -> object:
+        return self.archive.briefings_overview()
 
-    def tags_page(self) -> ctx.TagsPage:
-        tags = []
-        for tag in sorted(self.knowledge.by_tag):
-            links = [
-                ctx.Link(self.project.briefings[b].title, Markup(f"../briefings/{b}.md"))
-                for b in self.knowledge.by_tag[tag]
-            ]
-            tags.append(ctx.TagGroup(tag, f"tag-{tag}", links))
-        return ctx.TagsPage(tags)
+    def tags_page(self) -> object:
+        return self.archive.tags_overview()
 
     def home_page(self) -> ctx.HomePage:
         return ctx.HomePage(

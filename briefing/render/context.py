@@ -183,9 +183,13 @@ class ActorPage:
     member_of: list[Link]
     members: list[Link]
     events: list[Markup]
-    """Pre-rendered event lines (macro ``event_line``), in date order."""
+    """Unused since events are listed by year (``history``); kept for custom templates."""
     briefings: list[Link]
+    """The latest briefings the actor appears in (at most ``archive.ACTOR_BRIEFINGS_LIMIT``)."""
     marking: Marking
+    history: Any = None
+    """``archive.ActorYears``: recent years' event lines, and links to earlier years' pages."""
+    more_briefings: int = 0
 
 
 @dataclass(slots=True)

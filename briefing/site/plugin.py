@@ -61,7 +61,7 @@ _EPOCH_IS_OURS = False
 PUBLISHABLE = (".md", ".css", ".js", ".svg", ".png", ".jpg", ".jpeg", ".webp", ".ico", ".woff2", ".txt")
 
 
-_SAFE_URI = re.compile(r"(?:[a-z0-9]+(?:-[a-z0-9]+)*/)?[a-z0-9]+(?:-[a-z0-9]+)*\.md")
+_SAFE_URI = re.compile(r"(?:[a-z0-9]+(?:-[a-z0-9]+)*/){0,3}[a-z0-9]+(?:-[a-z0-9]+)*\.md")
 
 
 class ContentBuildError(PluginError):
