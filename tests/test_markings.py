@@ -176,6 +176,9 @@ def test_counts_and_profile_label(project, tmp_path: Path) -> None:
     assert "2 briefings · 3 events" in home
     records = [text for name, text in output_text(amber).items() if name.endswith(".pf_fragment")]
     assert any(canary("ambereventinclear", "eventtitle") in r for r in records)
+    # Lists carry the highest marking of what they list: the chronology of 2021 shows an AMBER event.
+    assert "tlp-banner--amber" in (amber / "chronology" / "2021" / "index.html").read_text()
+    assert "tlp-banner--clear" in (site / "chronology" / "2021" / "index.html").read_text()
     # In the AMBER build the AMBER event inside the CLEAR briefing says so, as text.
     page = parse(amber / "briefings" / canary("clearbrief", "id") / "index.html").text
     assert "TLP:AMBER" in page

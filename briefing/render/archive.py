@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Callable
 from markupsafe import Markup
 
 from briefing.dates import MONTHS
+from briefing.model import Marking
+from briefing.profile import effective_marking
 from briefing.render import context as ctx
 from briefing.render.knowledge import Appearance
 from briefing.render.timeline import build_timeline
@@ -70,6 +72,10 @@ class ListPage:
     pages: list[ctx.Link] = field(default_factory=list)
     """Links to every page of this list (empty when it has one page)."""
     current: int = 1
+    marking: Marking = Marking.CLEAR
+    """The highest marking of what the page lists (its banner, and its search result)."""
+    kind: str | None = None
+    """The search filter "kind" of the page (``event`` for chronology pages), or None."""
 
 
 @dataclass(slots=True)
@@ -92,6 +98,8 @@ class Overview:
     total: int
     groups: list[CountLink]
     latest: list[ctx.BriefingRow] = field(default_factory=list)
+    marking: Marking = Marking.CLEAR
+    """The highest marking of what the page names (briefing titles, months of events)."""
 
 
 @dataclass(slots=True)
@@ -121,6 +129,10 @@ def _page_paths(path: str, count: int) -> list[str]:
 def _rel(source: str, target: str) -> str:
     """A relative Markdown link from one source file to another (MkDocs rewrites it)."""
     return _depth_base(source) + target
+
+
+def _highest(markings: object) -> Marking:
+    return max(markings, key=lambda m: m.rank, default=Marking.CLEAR)  # type: ignore[call-overload]
 
 
 def _share(count: int, largest: int) -> float:
@@ -174,9 +186,17 @@ class Archive:
         bounds = (dt.date(year, 1, 1), dt.date(year, 12, 31)) if year is not None else None
         return build_timeline([self._event_view(a, path) for a in appearances], label, bounds)
 
+    def _marking(self, items: list) -> Marking:
+        """The highest marking among appearances or briefing ids."""
+        return _highest(
+            effective_marking(i.briefing, i.event) if isinstance(i, Appearance) else self.r.project.briefings[i].marking
+            for i in items
+        )
+
     def _paged(
         self, path: str, title: str, intro: str, up: ctx.Link | None,
-        items: list, section: Callable[[list, str], list[Section]],
+        items: list, section: Callable[[list, str], list[Section]], *,
+        kind: str | None = None, marked_by: list | None = None,
     ) -> None:
         """Register the pages of one list: ``section(chunk, page_path)`` builds each page's sections."""
         chunks = _chunks(items, PAGE_LIMIT)
@@ -191,6 +211,8 @@ class Archive:
                     up=ctx.Link(up.text, Markup(_rel(page_path, up.href))) if up else None,
                     pages=pages if len(paths) > 1 else [],
                     current=number,
+                    marking=self._marking(chunk if marked_by is None else marked_by),
+                    kind=kind,
                 )
             self.pages[page_path] = ("list.md.j2", build)
 
@@ -215,7 +237,7 @@ class Archive:
                             [self.event_line(a, page_path) for a in events],
                         ))
                     return sections
-                self._paged(path, f"Chronology: {year}", intro, up, in_year, whole)
+                self._paged(path, f"Chronology: {year}", intro, up, in_year, whole, kind="event")
                 continue
 
             def month_list(chunk: list, page_path: str, year: int = year, months: dict = months) -> list[Section]:
@@ -226,7 +248,7 @@ class Archive:
                 ]
                 return [Section("Months", lines=[Markup(r) for r in rows])]
 
-            self._paged(path, f"Chronology: {year}", intro, up, [], month_list)
+            self._paged(path, f"Chronology: {year}", intro, up, [], month_list, marked_by=in_year)
             year_up = ctx.Link(str(year), Markup(path))
             for month, events in months.items():
                 def month_page(chunk: list, page_path: str, year: int = year, month: int = month) -> list[Section]:
@@ -238,7 +260,7 @@ class Archive:
                 self._paged(
                     f"chronology/{year}/{month:02d}.md", f"Chronology: {MONTHS[month]} {year}",
                     f"{len(events)} event{'s' if len(events) != 1 else ''}, earliest first.",
-                    year_up, events, month_page,
+                    year_up, events, month_page, kind="event",
                 )
 
     def chronology_overview(self) -> Overview:
@@ -256,7 +278,7 @@ class Archive:
             ]
             groups.append(CountLink(str(year), Markup(f"{year}.md"), len(in_year),
                                     share=_share(len(in_year), largest), parts=months))
-        return Overview(total=len(self.r.knowledge.events), groups=groups)
+        return Overview(total=len(self.r.knowledge.events), groups=groups, marking=self._marking(self.r.knowledge.events))
 
     # -- briefings -------------------------------------------------------------------------
 
@@ -286,6 +308,7 @@ class Archive:
                 for y, ids in years.items()
             ],
             latest=[self.r.briefing_row(b, "../") for b in self.r._latest_first()[:LATEST_BRIEFINGS]],
+            marking=self._marking(self.r._latest_first()[:LATEST_BRIEFINGS]),
         )
 
     # -- tags ------------------------------------------------------------------------------
@@ -316,6 +339,11 @@ class Archive:
                           anchor=f"tag-{tag}", share=_share(len(by_tag[tag]), largest))
                 for tag in sorted(by_tag)
             ],
+            # A tag reveals no more than the least restricted briefing that carries it.
+            marking=_highest(
+                min((self.r.project.briefings[b].marking for b in ids), key=lambda m: m.rank)
+                for ids in by_tag.values() if ids
+            ),
         )
 
     # -- actors ----------------------------------------------------------------------------
