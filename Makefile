@@ -28,7 +28,12 @@ check: $(STAMP)
 $(AXE):
 	-command -v npm >/dev/null && npm install --prefix tests/.npm --no-save --no-audit --no-fund --loglevel=error axe-core@4
 
-test: $(STAMP) $(AXE)
+# Lint and types are part of the tests: ruff over the code and tests, mypy --strict over briefing/.
+lint: $(STAMP)
+	$(BIN)/ruff check briefing tests
+	$(BIN)/mypy
+
+test: $(STAMP) $(AXE) lint
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
@@ -44,7 +49,7 @@ goldens: $(STAMP)
 	$(BIN)/python -m pytest tests --update-goldens -q
 
 clean:
-	rm -rf site .site.* $(VENV) .pytest_cache
+	rm -rf site .site.* $(VENV) .pytest_cache .cache .mypy_cache .ruff_cache
 
 # Refresh the README's screenshot from the browser tests' output.
 screenshot: $(STAMP) $(AXE)

@@ -1,3 +1,3 @@
-from briefing.entry import main
+from briefing.cli import main
 
 main()

@@ -6,68 +6,73 @@ or configuration errors. Diagnostics go to stderr as ``path:line:col: ...``.
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import click
-import yaml
 
 from briefing.diagnostics import BriefingError, ConfigError, Diagnostic, Diagnostics
 from briefing.markings import MARKINGS, Marking
 
-if TYPE_CHECKING:  # MkDocs' configuration classes load after `briefing build` has forked
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
     from briefing.settings import Settings
+    from briefing.site.plugin import BriefingPlugin
 
 CONFIG_FILE = "mkdocs.yml"
 
 
-def _settings(config_file: str, content: str | None, max_marking: str | None, drafts: bool, strict: bool) -> Settings:
-    """The plugin options from mkdocs.yml (the same schema as the plugin), overridden by the CLI."""
-    from briefing.config import BriefingConfig
-    from briefing.settings import Settings
+def _load(
+    config_file: str, overrides: dict[str, Any], *, site_dir: str | None = None, strict: bool = False
+) -> tuple[MkDocsConfig, BriefingPlugin]:
+    """mkdocs.yml read by MkDocs itself (``!ENV`` and all), and the briefing plugin in it.
 
-    options = BriefingConfig()
-    path = Path(config_file)
-    directory_urls = True
-    if path.is_file():
-        try:
-            loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=_MkDocsLoader) or {}
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{config_file}: cannot read: {exc}") from None
-        directory_urls = bool(loaded.get("use_directory_urls", True))
-        for entry in loaded.get("plugins") or []:
-            if isinstance(entry, dict) and "briefing" in entry:
-                options.load_dict(entry["briefing"] or {})
-    options.load_dict({})
-    failed, warnings = options.validate()
-    if failed:
-        raise ConfigError("; ".join(f"{CONFIG_FILE}: briefing.{key}: {err}" for key, err in failed))
-    settings = Settings.from_plugin(
-        options, path if path.is_file() else Path.cwd() / CONFIG_FILE, strict=strict, directory_urls=directory_urls
-    )
-    replace: dict[str, Any] = {}
+    The command line's options go onto the plugin instance, which applies them
+    over mkdocs.yml in ``on_config``: ``briefing build`` and ``mkdocs build``
+    then differ only by what the command line says.
+    """
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    from briefing.site.plugin import BriefingPlugin
+
+    if not Path(config_file).is_file():
+        raise ConfigError(f"{config_file} not found; run briefing in the project folder or pass -f")
+    try:
+        config = load_config(config_file, site_dir=site_dir, strict=strict)
+    except ConfigurationError as exc:
+        raise ConfigError(f"{config_file}: {exc}") from None
+    plugin = config.plugins.get("briefing")
+    if not isinstance(plugin, BriefingPlugin):
+        raise ConfigError(f"{config_file} does not enable the briefing plugin (plugins: - briefing)")
+    plugin.overrides = overrides
+    plugin.reporter = _print_diagnostics
+    return config, plugin
+
+
+def _overrides(content: str | None, max_marking: str | None, drafts: bool, strict: bool) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
     if content:
-        replace["content_dir"] = Path(content).resolve()
+        overrides["content_dir"] = str(Path(content).resolve())
     if max_marking:
-        replace["max_marking"] = Marking(max_marking)
+        overrides["max_marking"] = Marking(max_marking.upper()).value
     if drafts:
-        replace["drafts"] = True
-    from dataclasses import replace as dc_replace
-
-    return dc_replace(settings, **replace)
-
-
-class _MkDocsLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml for our own options, ignoring MkDocs' custom tags."""
+        overrides["drafts"] = True
+    if strict:
+        overrides["strict"] = True
+    return overrides
 
 
-_MkDocsLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-_MkDocsLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+def _settings(config_file: str, content: str | None, max_marking: str | None, drafts: bool, strict: bool) -> Settings:
+    """The plugin options from mkdocs.yml (as MkDocs reads them), overridden by the command line."""
+    config, plugin = _load(config_file, _overrides(content, max_marking, drafts, strict), strict=strict)
+    return plugin.resolve_settings(config)
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:
@@ -101,7 +106,7 @@ marking_option = click.option(
 )
 
 
-def _profile_options(f: Callable) -> Callable:
+def _profile_options(f: Callable[..., None]) -> Callable[..., None]:
     for option in (config_option, content_option, strict_option, drafts_option, marking_option):
         f = option(f)
     return f
@@ -167,41 +172,19 @@ def render(config_file: str, content: str | None, strict: bool, drafts: bool, ma
     _run(action)
 
 
-def _start_early(config_file: str, content: str | None, max_marking: str | None, drafts: bool, strict: bool) -> Any:
-    from briefing import early
+class _NotContentFailure(logging.Filter):
+    """Drops MkDocs' echo of a content failure: the command line says it once, in its own words."""
 
-    started = early.start()  # the child imports the stages while this process works out the settings
-    if started is None:
-        return None
-    try:
-        settings = _settings(config_file, content, max_marking, drafts, strict)
-    except ConfigError:
-        started.discard()
-        return None  # MkDocs reports it properly in a moment
-    started.give(settings)
-    return started
+    def filter(self, record: logging.LogRecord) -> bool:
+        from briefing.site.plugin import ContentBuildError
 
-
-def _configure(config_file: str, content: str | None, strict: bool, drafts: bool, max_marking: str | None) -> None:
-    from briefing.site import plugin
-
-    if not Path(config_file).is_file():
-        raise ConfigError(f"{config_file} not found; run briefing in the project folder or pass -f")
-    plugin.OVERRIDES.clear()
-    if content:
-        plugin.OVERRIDES["content_dir"] = str(Path(content).resolve())
-    if max_marking:
-        plugin.OVERRIDES["max_marking"] = Marking(max_marking.upper()).value
-    if drafts:
-        plugin.OVERRIDES["drafts"] = True
-    if strict:
-        plugin.OVERRIDES["strict"] = True
-    plugin.REPORTER = _print_diagnostics
+        return not (record.name == "mkdocs.commands.build" and record.getMessage().endswith(ContentBuildError.SUFFIXES))
 
 
 def _mkdocs_logging(verbose: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    handler.addFilter(_NotContentFailure())
     logger = logging.getLogger("mkdocs")
     logger.handlers[:] = [handler]
     logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
@@ -216,45 +199,22 @@ def build(config_file: str, content: str | None, strict: bool, drafts: bool, max
     """Validate, generate and render the site (atomically: a failed build changes nothing)."""
 
     def action() -> int:
-        # Generate on the other core while MkDocs imports and loads its configuration.
-        early = _start_early(config_file, content, max_marking, drafts, strict)
-        try:
-            return _build(early)
-        finally:
-            if early is not None:
-                early.discard()
-                from briefing.site import plugin
-
-                plugin.EARLY = None
-
-    def _build(early: Any) -> int:
         from mkdocs.commands.build import build as mkdocs_build
-        from mkdocs.config import load_config
-        from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+        from mkdocs.exceptions import Abort, PluginError
 
-        from briefing.site import plugin
-
-        _configure(config_file, content, strict, drafts, max_marking)
-        plugin.EARLY = early
         _mkdocs_logging(verbose)
-        try:
-            config = load_config(config_file, site_dir=site_dir, strict=strict)
-        except ConfigurationError as exc:
-            raise ConfigError(str(exc)) from None
+        overrides = _overrides(content, max_marking, drafts, strict)
+        config, plugin = _load(config_file, overrides, site_dir=site_dir, strict=strict)
         config.plugins.on_startup(command="build", dirty=False)
-        # What is loaded by now lives to the end of the build: the cyclic garbage
-        # collector need not scan it again and again while pages are built.
-        gc.freeze()
         try:
             mkdocs_build(config)
-        except plugin.ContentBuildError as exc:
-            click.echo(f"briefing: {exc}; the site was not changed", err=True)
-            return 1
         except (Abort, PluginError) as exc:
-            click.echo(f"briefing: build failed: {exc}; the site was not changed", err=True)
+            if plugin.content_failure is not None:
+                click.echo(f"briefing: {plugin.content_failure}; the site was not changed", err=True)
+            else:
+                click.echo(f"briefing: build failed: {exc}; the site was not changed", err=True)
             return 1
         finally:
-            gc.unfreeze()
             config.plugins.on_shutdown()
         click.echo(f"built the site in {config.site_dir}", err=True)
         return 0
@@ -271,12 +231,14 @@ def serve(config_file: str, content: str | None, strict: bool, drafts: bool, max
     def action() -> int:
         from mkdocs.commands.serve import serve as mkdocs_serve
 
-        _configure(config_file, content, strict, drafts, max_marking)
         _mkdocs_logging(False)
         logging.getLogger("mkdocs").setLevel(logging.INFO)
+        # MkDocs keeps this plugin instance across its rebuilds (it defines on_startup),
+        # so the overrides set on it here hold for every rebuild of the preview.
+        _load(config_file, _overrides(content, max_marking, drafts, strict), strict=strict)
         # A full rebuild each time: MkDocs' dirty reload duplicates search entries
         # of generated pages. Unchanged files are not re-validated (parse cache).
-        mkdocs_serve(config_file=config_file, dev_addr=dev_addr, livereload=True)
+        mkdocs_serve(config_file=config_file, dev_addr=dev_addr, livereload=True, strict=strict)
         return 0
 
     _run(action)

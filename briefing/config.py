@@ -3,7 +3,8 @@
 ``BriefingConfig`` is the plugin's config schema (``plugins: - briefing:`` in
 mkdocs.yml). The command line reads the same schema from mkdocs.yml and
 overrides single options (``--content``, ``--max-marking``, ``--drafts``).
-Both resolve them to :class:`~briefing.settings.Settings`.
+Both resolve them to :class:`~briefing.settings.Settings`. Every option is
+documented in ``docs/configuration.md`` (a test checks that).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from mkdocs.config import config_options as c
 from briefing.markings import MARKINGS
 
 
-class BriefingConfig(base.Config):
+class BriefingConfig(base.Config):  # type: ignore[no-untyped-call]
     """Options of the ``briefing`` MkDocs plugin."""
 
     content_dir = c.Type(str, default="content")
@@ -31,3 +32,9 @@ class BriefingConfig(base.Config):
 
     drafts = c.Type(bool, default=False)
     """Include briefings whose status is ``draft``."""
+
+    cache = c.Type(bool, default=True)
+    """Keep compiled Jinja templates (ours and the theme's) between builds, in ``cache_dir``."""
+
+    cache_dir = c.Type(str, default=".cache/briefing")
+    """Folder of the template cache, relative to mkdocs.yml (ignored by git)."""

@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-
 __all__ = ["EdtfDate", "EdtfError", "parse_date"]
 
 MONTHS = [

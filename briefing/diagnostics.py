@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Iterable, Literal
+from pathlib import Path
+from typing import Literal
 
 Severity = Literal["error", "warning"]
+#: Where a value is inside a content file: ``('events', 2, 'actors', 0)``.
+FieldPath = tuple[str | int, ...]
 
 
 @dataclass(frozen=True, order=True)
@@ -105,17 +110,26 @@ class BriefingError(Exception):
     exit_code = 2
 
 
-class ContentError(BriefingError):
-    """The content is wrong: exit code 1, with the diagnostics that say where."""
-
-    exit_code = 1
-
-    def __init__(self, diagnostics: Diagnostics) -> None:
-        super().__init__(diagnostics.format_text())
-        self.diagnostics = diagnostics
-
-
 class ConfigError(BriefingError):
     """The configuration or the command line is wrong: exit code 2."""
 
     exit_code = 2
+
+
+def display_path(path: Path) -> str:
+    """The path as the analyst would type it: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def format_path(path: FieldPath) -> str:
+    """``('events', 2, 'actors', 0)`` -> ``events[2].actors[0]``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text

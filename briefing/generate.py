@@ -1,7 +1,7 @@
 """The one pipeline behind every command: load -> validate -> filter -> render.
 
 The CLI (``check``, ``render``, ``build``) and the MkDocs plugin all call
-:func:`generate`; nothing else strings the stages together.
+:func:`generate` (or :func:`validate` alone); nothing else strings the stages together.
 """
 
 from __future__ import annotations
@@ -9,16 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from typing import TYPE_CHECKING
-
+from briefing.diagnostics import Diagnostics, FieldPath, format_path
+from briefing.model import Project
+from briefing.profile import Profile, apply
+from briefing.render import TemplateProblem, render_pages
+from briefing.render.template_cache import compiled_templates
+from briefing.render.text import LinkProblem
 from briefing.settings import Settings
-from briefing.diagnostics import Diagnostics
-
-if TYPE_CHECKING:  # the stages are imported where they run: `briefing build` may
-    # take the whole result from a child (briefing.early) and never need them.
-    from briefing.profile import Profile
-    from briefing.render.text import LinkProblem
-    from briefing.validate import Project
+from briefing.validate import load_project
 
 
 @dataclass
@@ -36,32 +34,17 @@ class Generation:
 
 
 def profile_of(settings: Settings) -> Profile:
-    from briefing.profile import Profile
-
     return Profile(max_marking=settings.max_marking, drafts=settings.drafts)
 
 
 def validate(settings: Settings) -> Generation:
     """Load and validate everything (``briefing check``)."""
-    from briefing.validate import load_project
-
     project, diagnostics = load_project(settings.content_dir, settings.vocabularies)
     return Generation(diagnostics, project)
 
 
-def import_stages() -> None:
-    """Import the stages ahead of time (``briefing build`` does it in its early child)."""
-    import briefing.profile
-    import briefing.render
-    import briefing.validate  # noqa: F401
-
-
 def generate(settings: Settings) -> Generation:
     """Validate, filter to the build profile, and render the Markdown tree."""
-    from briefing.profile import apply
-    from briefing.render import TemplateProblem, render_pages
-    from briefing.validate import format_path
-
     result = validate(settings)
     if result.diagnostics.errors or result.project is None:
         return result
@@ -69,7 +52,7 @@ def generate(settings: Settings) -> Generation:
     visible = apply(result.project, profile)
     diagnostics = result.diagnostics
 
-    def report(owner: tuple[str, str], path: tuple, problem: LinkProblem) -> None:
+    def report(owner: tuple[str, str], path: FieldPath, problem: LinkProblem) -> None:
         kind, owner_id = owner
         if kind == "briefing":
             document = visible.briefing_files[owner_id]
@@ -85,8 +68,12 @@ def generate(settings: Settings) -> Generation:
             "mailto and relative links); it is shown as text",
         )
 
+    cache = compiled_templates(settings.cache_dir) if settings.cache_dir is not None else None
     try:
-        pages = render_pages(visible, profile, settings.templates_dir, report, directory_urls=settings.directory_urls)
+        pages = render_pages(
+            visible, profile, settings.templates_dir, report,
+            directory_urls=settings.directory_urls, bytecode_cache=cache,
+        )
     except TemplateProblem as problem:
         diagnostics.error(problem.path, problem.line, 1, problem.message)
         return Generation(diagnostics, visible)

@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from briefing.diagnostics import Diagnostics
+from briefing.diagnostics import Diagnostics, FieldPath
 
 try:  # libyaml is about ten times faster than the pure-Python parser.
     _BaseLoader: type = yaml.CSafeLoader
@@ -51,10 +51,10 @@ _NULL_PLAIN = frozenset(("", "~", "null", "Null", "NULL"))
 _FLOW_BRACKETS = re.compile(r"[\[\]{}]")
 # A line starting with more than MAX_BLOCK_INDENT characters of indentation and
 # block indicators ("- - - - x" nests one level per two characters).
-_DEEP_BLOCK_LEAD = re.compile(r"^(?:[ \t]|[-?:](?=[ \t])){%d}" % (MAX_BLOCK_INDENT + 1), re.MULTILINE)
+_DEEP_BLOCK_LEAD = re.compile(rf"^(?:[ \t]|[-?:](?=[ \t])){{{MAX_BLOCK_INDENT + 1}}}", re.MULTILINE)
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):  # type: ignore[misc]
     """libyaml, with a resolver that tells only null and ``<<`` apart from text.
 
     Scalars stay the text the author typed, so PyYAML's regular expressions for
@@ -96,7 +96,7 @@ class Document:
     text: str = ""
     _root: Any = field(default=None, repr=False)
 
-    def _node(self, path: tuple) -> tuple[yaml.Node | None, yaml.Node | None]:
+    def _node(self, path: FieldPath) -> tuple[yaml.Node | None, yaml.Node | None]:
         """The value node at ``path`` (or its nearest ancestor) and the key node, if any."""
         if self._root is None:
             try:
@@ -122,7 +122,7 @@ class Document:
         """Drop the composed node tree (it is rebuilt if another mark is needed)."""
         self._root = None
 
-    def mark(self, path: tuple) -> Mark:
+    def mark(self, path: FieldPath) -> Mark:
         """The mark of the value at ``path``, or of its nearest ancestor."""
         node, _ = self._node(path)
         if node is None:
@@ -130,7 +130,7 @@ class Document:
         start = node.start_mark
         return Mark(start.line + 1, start.column + 1, getattr(node, "style", None) in ("|", ">"))
 
-    def key_mark(self, path: tuple) -> Mark:
+    def key_mark(self, path: FieldPath) -> Mark:
         """The mark of the mapping key at the end of ``path`` (for unknown fields)."""
         node, key_node = self._node(path)
         if key_node is None or not path or key_node.value != path[-1]:
@@ -161,8 +161,7 @@ def load_bytes(raw: bytes, display: str, diagnostics: Diagnostics) -> Document |
         diagnostics.error(display, line, column, f"invalid YAML: {problem}")
         return None
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        line, column = position(text, exc.position)
         character = exc.character if isinstance(exc.character, str) else chr(exc.character)
         diagnostics.error(
             display, line, column,
@@ -186,12 +185,18 @@ def load_bytes(raw: bytes, display: str, diagnostics: Diagnostics) -> Document |
     return document
 
 
+def position(text: str | bytes, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of ``offset`` in ``text`` (the one place that counts them)."""
+    if isinstance(text, bytes):  # undecodable input: count in bytes
+        return text.count(b"\n", 0, offset) + 1, offset - text.rfind(b"\n", 0, offset)
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+
+
 def _decode(raw: bytes, display: str, diagnostics: Diagnostics) -> str | None:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, column = position(raw, exc.start)
         diagnostics.error(
             display, line, column,
             f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
@@ -199,8 +204,7 @@ def _decode(raw: bytes, display: str, diagnostics: Diagnostics) -> str | None:
         return None
     nul = text.find("\x00")
     if nul >= 0:
-        line = text.count("\n", 0, nul) + 1
-        column = nul - (text.rfind("\n", 0, nul) + 1) + 1
+        line, column = position(text, nul)
         diagnostics.error(display, line, column, "file contains a NUL byte; it is not a text file")
         return None
     return text.removeprefix("\ufeff")
@@ -220,15 +224,14 @@ def _nesting_ok(text: str, display: str, diagnostics: Diagnostics) -> bool:
                 return _too_deep(text, match.start(), display, diagnostics)
         elif depth:
             depth -= 1
-    match = _DEEP_BLOCK_LEAD.search(text)
-    if match:
-        return _too_deep(text, match.start(), display, diagnostics)
+    lead = _DEEP_BLOCK_LEAD.search(text)
+    if lead:
+        return _too_deep(text, lead.start(), display, diagnostics)
     return True
 
 
 def _too_deep(text: str, offset: int, display: str, diagnostics: Diagnostics) -> bool:
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    line, column = position(text, offset)
     diagnostics.error(
         display, line, column,
         "nesting is too deep (content needs only a few levels of lists and mappings)",
@@ -270,7 +273,7 @@ class _Converter:
             if tag not in _CORE_TAGS and tag != _MERGE_TAG:  # "<<" is a merge only as a key
                 self.error(node, _tag_message(tag))
                 return None
-            if tag == _NULL_TAG and not node.style:
+            if tag == _NULL_TAG and not node.style:  # type: ignore[attr-defined]
                 return None
             return node.value
         if kind is yaml.SequenceNode:
@@ -280,7 +283,7 @@ class _Converter:
             return [convert(item) for item in node.value]
         if node.tag != _MAP_TAG:
             self.error(node, _tag_message(node.tag))
-        return self._mapping(node)
+        return self._mapping(node)  # type: ignore[arg-type]  # the one kind left
 
     def _mapping(self, node: yaml.MappingNode) -> dict[str, Any]:
         result: dict[str, Any] = {}

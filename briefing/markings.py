@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import Enum
 
 
-class Marking(str, Enum):
+class Marking(str, Enum):  # noqa: UP042 - str() of a member names the member, as before
     """FIRST Traffic Light Protocol 2.0 labels, in order of restriction."""
 
     CLEAR = "TLP:CLEAR"

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from enum import Enum
-from typing import Annotated, Any, Literal
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import pycountry
 from pydantic import (
@@ -27,6 +29,9 @@ from pydantic import (
 
 from briefing.dates import EXAMPLES, EdtfDate, EdtfError, parse_date
 from briefing.markings import Marking
+
+if TYPE_CHECKING:
+    from briefing.load import Document
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _ID = re.compile(ID_PATTERN)
@@ -219,3 +224,99 @@ def text_direction(text: str) -> str:
         if bidi == "L":
             return "ltr"
     return "ltr"
+
+
+class Vocabularies(BaseModel):
+    """The allowed ``type``/``kind`` values (``site_config/vocabularies.yaml``), each id with its label."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    event_types: dict[Id, Text]
+    actor_kinds: dict[Id, Text]
+    source_kinds: dict[Id, Text]
+
+
+@dataclass
+class Project:
+    """The validated content: every briefing and actor, and the document each came from."""
+
+    briefings: dict[str, Briefing] = field(default_factory=dict)
+    actors: dict[str, Actor] = field(default_factory=dict)
+    vocabularies: Vocabularies | None = None
+    briefing_files: dict[str, Document] = field(default_factory=dict)
+    actor_files: dict[str, tuple[Document, int]] = field(default_factory=dict)
+
+
+# -- what the model's values mean, in words --------------------------------------------------
+
+#: Admiralty reliability of a source (A-F).
+RELIABILITY: dict[str, str] = {
+    "A": "completely reliable", "B": "usually reliable", "C": "fairly reliable",
+    "D": "not usually reliable", "E": "unreliable", "F": "reliability cannot be judged",
+}
+#: Admiralty credibility of a piece of information (1-6).
+CREDIBILITY: dict[int, str] = {
+    1: "confirmed by other sources", 2: "probably true", 3: "possibly true",
+    4: "doubtful", 5: "improbable", 6: "truth cannot be judged",
+}
+#: ICD 203 likelihood terms: label and probability range.
+LIKELIHOOD: dict[str, tuple[str, str]] = {
+    "almost-no-chance": ("Almost no chance", "1–5%"),
+    "very-unlikely": ("Very unlikely", "5–20%"),
+    "unlikely": ("Unlikely", "20–45%"),
+    "roughly-even-chance": ("Roughly even chance", "45–55%"),
+    "likely": ("Likely", "55–80%"),
+    "very-likely": ("Very likely", "80–95%"),
+    "almost-certain": ("Almost certain", "95–99%"),
+}
+
+
+def grade_words(reliability: str | None, credibility: int | None) -> str | None:
+    """An Admiralty grade in words: 'usually reliable source; information probably true'."""
+    words = []
+    if reliability:
+        label = RELIABILITY[reliability]
+        words.append(label if reliability == "F" else f"{label} source")
+    if credibility:
+        words.append(f"information {CREDIBILITY[credibility]}" if credibility < 6 else CREDIBILITY[6])
+    return "; ".join(words) or None
+
+
+@cache
+def country_name(code: str) -> str:
+    """The name readers use for an ISO 3166-1 alpha-2 code ('Iran', not 'Iran, Islamic Republic of')."""
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    return getattr(country, "common_name", None) or country.name
+
+
+@dataclass(frozen=True)
+class ViaChain:
+    """Where a source's ``via`` chain leads: the ids in order, starting with the source itself."""
+
+    ids: list[str]
+    loops_back: bool
+    """The chain returns to its first source (a loop that validation reports)."""
+
+    @property
+    def root(self) -> str:
+        """The first-hand end of the chain (the outlet the report came from)."""
+        return self.ids[-1]
+
+
+def via_chain(start: str, sources: Mapping[str, Source]) -> ViaChain:
+    """Follow ``via`` from ``start`` until a source without one, an unknown id, or a repeat.
+
+    The one walker of ``via`` chains: validation, profiles and pages all use it.
+    """
+    ids = [start]
+    seen = {start}
+    current = sources[start].via if start in sources else None
+    while current is not None and current in sources:
+        if current in seen:
+            return ViaChain(ids, current == start)
+        ids.append(current)
+        seen.add(current)
+        current = sources[current].via
+    return ViaChain(ids, False)

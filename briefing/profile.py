@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from briefing.model import Briefing, Event, Marking
-from briefing.validate import Project
+from briefing.markings import Marking
+from briefing.model import Briefing, Event, Project, Source, via_chain
 
 
 @dataclass(frozen=True)
@@ -130,12 +130,10 @@ def _only_in_removed(actor_id: str, briefing: Briefing, visible_events: set[str]
     return bool(events) and all(e.id not in visible_events for e in events)
 
 
-def _sources_reached(events: list[Event], sources: dict) -> set[str]:
+def _sources_reached(events: list[Event], sources: dict[str, Source]) -> set[str]:
     reached: set[str] = set()
     for event in events:
         for source_id in event.sources:
-            current = source_id
-            while current in sources and current not in reached:
-                reached.add(current)
-                current = sources[current].via
+            if source_id in sources:
+                reached.update(via_chain(source_id, sources).ids)
     return reached

@@ -1,4 +1,4 @@
-"""Resolved settings of one run (no MkDocs import: the early child unpickles them)."""
+"""Resolved settings of one run: what the stages need, with no MkDocs types in it."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ class Settings:
     strict: bool = False
     directory_urls: bool = True
     """MkDocs' ``use_directory_urls``: the URL form of links in raw HTML."""
+    cache_dir: Path | None = None
+    """Where compiled templates are kept between builds (the plugin's ``cache``); None: not kept."""
 
     @classmethod
     def from_plugin(
@@ -40,4 +42,5 @@ class Settings:
             drafts=options.drafts,
             strict=strict,
             directory_urls=directory_urls,
+            cache_dir=(root / options.cache_dir) if options.cache else None,
         )

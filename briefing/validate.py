@@ -8,22 +8,20 @@ found, all at once, never only the first.
 from __future__ import annotations
 
 import hashlib
-import os
 import types
 import typing
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pydantic
 from pydantic import BaseModel
+from pydantic_core import ErrorDetails
 
-from briefing.diagnostics import Diagnostics, did_you_mean
-from briefing.gcpause import gc_paused
+from briefing.diagnostics import Diagnostics, FieldPath, did_you_mean, display_path, format_path
 from briefing.load import MAX_FILE_BYTES, Document, Mark, load_bytes
-from briefing.model import Actor, Briefing, Id, Text
-from briefing.model import _check_id
-from briefing.parallel import fork_map
+from briefing.model import Actor, Briefing, Project, Vocabularies, _check_id, via_chain
 from briefing.scaffold import PLACEHOLDER
 
 CONTENT_SUFFIXES = (".yaml", ".yml")
@@ -31,65 +29,8 @@ CONTENT_SUFFIXES = (".yaml", ".yml")
 _LOOKALIKE_SUFFIXES = (".yaml~", ".yml~", ".json", ".yaml.bak", ".yml.bak", ".yaml.orig", ".txt", ".md")
 
 
-class Vocabularies(BaseModel):
-    """The allowed ``type``/``kind`` values, each id with its display label."""
-
-    model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
-
-    event_types: dict[Id, Text]
-    actor_kinds: dict[Id, Text]
-    source_kinds: dict[Id, Text]
-
-
-@dataclass
-class Project:
-    """The validated content: every briefing and actor, and where each came from."""
-
-    briefings: dict[str, Briefing] = field(default_factory=dict)
-    actors: dict[str, Actor] = field(default_factory=dict)
-    vocabularies: Vocabularies | None = None
-    briefing_files: dict[str, Document] = field(default_factory=dict)
-    actor_files: dict[str, tuple[Document, int]] = field(default_factory=dict)
-
-    def locate(self, briefing_id: str, path: tuple) -> tuple[str, Mark]:
-        document = self.briefing_files[briefing_id]
-        return document.path, document.mark(path)
-
-
-def display_path(path: Path) -> str:
-    """The path as the analyst would type it: relative to the working directory when inside it."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-
-
 # Parsed files keyed by path and content hash: `serve` re-validates only what changed.
 _PARSE_CACHE: dict[str, tuple[str, Any]] = {}
-
-
-#: Below this many changed files, parsing in one process is faster than forking.
-PARALLEL_MIN_FILES = 16
-
-
-def _prefetch(jobs: list[tuple[Path, str, Any]]) -> None:
-    """Parse the changed files among ``jobs`` into the cache, two processes at a time."""
-    todo = []
-    for file, display, kind in jobs:
-        try:
-            if file.stat().st_size > MAX_FILE_BYTES:
-                continue  # _parse reports it
-            digest = _digest(file.read_bytes(), kind)
-        except OSError:
-            continue
-        cached = _PARSE_CACHE.get(display)
-        if not (cached and cached[0] == digest):
-            todo.append((file, display, kind))
-    if len(todo) < PARALLEL_MIN_FILES:
-        return  # _parse does them one by one
-    entries, _ = fork_map(lambda job: _parse_entry(job[0].read_bytes(), job[1], job[2]), todo, min_items=PARALLEL_MIN_FILES)
-    for (_, display, _), entry in zip(todo, entries):
-        _PARSE_CACHE[display] = entry
 
 
 def _digest(raw: bytes, kind: Any) -> str:
@@ -134,7 +75,7 @@ def _parse(file: Path, display: str, kind: type | Any, diagnostics: Diagnostics)
     return document, value
 
 
-def _placeholders(document: Document, data: Any, path: tuple, diagnostics: Diagnostics) -> bool:
+def _placeholders(document: Document, data: Any, path: FieldPath, diagnostics: Diagnostics) -> bool:
     """Report values still reading ``FILL IN`` (from ``briefing new``); True if any."""
     found = False
     if isinstance(data, str):
@@ -163,16 +104,15 @@ def _validate_value(document: Document, kind: Any, diagnostics: Diagnostics) -> 
         return None
 
 
-_ADAPTERS: dict[Any, pydantic.TypeAdapter] = {}
+_ADAPTERS: dict[Any, pydantic.TypeAdapter[Any]] = {}
 
 
-def _adapter(kind: Any) -> pydantic.TypeAdapter:
+def _adapter(kind: Any) -> pydantic.TypeAdapter[Any]:
     if kind not in _ADAPTERS:
         _ADAPTERS[kind] = pydantic.TypeAdapter(kind)
     return _ADAPTERS[kind]
 
 
-@gc_paused
 def load_project(content_dir: Path, vocabularies_file: Path) -> tuple[Project, Diagnostics]:
     """Load, validate and cross-reference everything under ``content_dir``."""
     diagnostics = Diagnostics()
@@ -183,16 +123,13 @@ def load_project(content_dir: Path, vocabularies_file: Path) -> tuple[Project, D
         return project, diagnostics
     actor_files = _content_files(content_dir / "actors", diagnostics)
     briefing_files = _content_files(content_dir / "briefings", diagnostics)
-    _prefetch(
-        [(f, display_path(f), list[Actor]) for f in actor_files]
-        + [(f, display_path(f), Briefing) for f in briefing_files]
-    )
 
     for file in actor_files:
         display = display_path(file)
         document, actors = _parse(file, display, list[Actor], diagnostics)
         if actors is None:
             continue
+        assert document is not None  # a value comes only from a document
         for index, actor in enumerate(actors):
             if actor.id in project.actor_files:
                 other, other_index = project.actor_files[actor.id]
@@ -216,11 +153,11 @@ def load_project(content_dir: Path, vocabularies_file: Path) -> tuple[Project, D
             diagnostics.error(display, 1, 1, f"file name: {exc}; a briefing's id is its file name")
             continue
         if briefing_id in project.briefing_files:
-            other = project.briefing_files[briefing_id].path
-            diagnostics.error(display, 1, 1, f"duplicate briefing id '{briefing_id}' (also {other})")
+            also = project.briefing_files[briefing_id].path
+            diagnostics.error(display, 1, 1, f"duplicate briefing id '{briefing_id}' (also {also})")
             continue
         document, briefing = _parse(file, display, Briefing, diagnostics)
-        if briefing is None:
+        if briefing is None or document is None:
             continue
         if briefing.id is not None and briefing.id != briefing_id:
             mark = document.mark(("id",))
@@ -268,7 +205,7 @@ def _load_vocabularies(file: Path, diagnostics: Diagnostics) -> Vocabularies | N
         diagnostics.error(display, 1, 1, "vocabularies file not found")
         return None
     _, vocabularies = _parse(file, display, Vocabularies, diagnostics)
-    return vocabularies
+    return vocabularies if isinstance(vocabularies, Vocabularies) else None
 
 
 # -- references --------------------------------------------------------------------------------
@@ -332,10 +269,10 @@ def _check_references(project: Project, diagnostics: Diagnostics) -> None:
                 if source.via == source.id:
                     report.error(("sources", i, "via"), f"source '{source.id}' cannot come via itself")
                 elif report.unknown(("sources", i, "via"), source.via, source_ids, "source"):
-                    loop = _via_loop(source.id, sources)
-                    if loop and loop[0] == source.id:
-                        chain = " -> ".join(loop + [loop[0]])
-                        report.error(("sources", i, "via"), f"'via' chain loops: {chain}")
+                    chain = via_chain(source.id, sources)
+                    if chain.loops_back:
+                        loop = " -> ".join([*chain.ids, source.id])
+                        report.error(("sources", i, "via"), f"'via' chain loops: {loop}")
 
     for actor_id in project.actors:
         if actor_id not in referenced:
@@ -343,18 +280,6 @@ def _check_references(project: Project, diagnostics: Diagnostics) -> None:
             _Reporter(document, diagnostics, prefix=(index,)).warning(
                 ("id",), f"actor '{actor_id}' is not referenced by any briefing"
             )
-
-
-def _via_loop(start: str, sources: dict) -> list[str]:
-    """The loop the ``via`` chain from ``start`` runs into, or an empty list."""
-    chain: list[str] = []
-    current: str | None = start
-    while current is not None and current in sources:
-        if current in chain:
-            return chain[chain.index(current):]
-        chain.append(current)
-        current = sources[current].via
-    return []
 
 
 def _unique_ids(report: _Reporter, field_name: str, items: Iterable[Any], what: str) -> set[str]:
@@ -377,38 +302,27 @@ class _Reporter:
 
     document: Document
     diagnostics: Diagnostics
-    prefix: tuple = ()
+    prefix: FieldPath = ()
 
-    def _at(self, path: tuple, key: bool = False) -> tuple[Mark, str]:
+    def _at(self, path: FieldPath, key: bool = False) -> tuple[Mark, str]:
         full = self.prefix + path
         mark = self.document.key_mark(full) if key else self.document.mark(full)
         return mark, format_path(full)
 
-    def error(self, path: tuple, message: str, key: bool = False) -> None:
+    def error(self, path: FieldPath, message: str, key: bool = False) -> None:
         mark, where = self._at(path, key)
         self.diagnostics.error(self.document.path, mark.line, mark.column, f"{where}: {message}")
 
-    def warning(self, path: tuple, message: str) -> None:
+    def warning(self, path: FieldPath, message: str) -> None:
         mark, where = self._at(path)
         self.diagnostics.warning(self.document.path, mark.line, mark.column, f"{where}: {message}")
 
-    def unknown(self, path: tuple, value: str, known: Iterable[str], what: str, key: bool = False) -> bool:
+    def unknown(self, path: FieldPath, value: str, known: Iterable[str], what: str, key: bool = False) -> bool:
         """Report ``value`` if it is not among ``known``; True when it is known."""
         if value in known:
             return True
         self.error(path, f"unknown {what} '{value}'{did_you_mean(value, known)}", key=key)
         return False
-
-
-def format_path(path: tuple) -> str:
-    """``('events', 2, 'actors', 0)`` -> ``events[2].actors[0]``."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += ("." if text else "") + str(part)
-    return text
 
 
 # -- pydantic errors -> diagnostics -------------------------------------------------------------
@@ -446,7 +360,7 @@ def report_validation_error(exc: pydantic.ValidationError, document: Document, k
         diagnostics.error(document.path, mark.line, mark.column, _message(error, loc, kind))
 
 
-def _message(error: dict, loc: tuple, kind: Any) -> str:
+def _message(error: ErrorDetails, loc: FieldPath, kind: Any) -> str:
     kind_ = error["type"]
     where = format_path(loc)
     if kind_ == "missing":
@@ -472,7 +386,7 @@ def _message(error: dict, loc: tuple, kind: Any) -> str:
     return f"{where}: {text}" if where else text
 
 
-def _fields_at(kind: Any, loc: tuple) -> list[str]:
+def _fields_at(kind: Any, loc: FieldPath) -> list[str]:
     """The field names of the model found at ``loc`` inside ``kind`` (for 'did you mean')."""
     current = kind
     for part in loc:

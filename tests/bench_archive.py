@@ -51,7 +51,7 @@ def first_result(site: Path, url: str, term: str, kind: str, csp: str | None) ->
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             page = context.new_page()
             responses: list = []
-            context.on("response", lambda response: responses.append(response))
+            context.on("response", lambda response, into=responses: into.append(response))
             start = time.perf_counter()
             page.goto(base + url, wait_until="domcontentloaded")
             if kind == "pagefind":

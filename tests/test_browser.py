@@ -12,7 +12,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from browser import RequestLog, chromium, static_server
 from conftest import ROOT
 

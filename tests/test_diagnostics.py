@@ -13,7 +13,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import CASES, ROOT, check_golden, make_project
 
 DIAGNOSTICS = CASES / "diagnostics"
@@ -212,21 +211,18 @@ def test_template_errors_are_diagnostics(case: str, tmp_path: Path, update_golde
     check_golden(CASES / "templates" / f"{case}.expected", project.run("render", "--out", "out").stderr, update_goldens)
 
 
-def test_template_error_in_a_forked_child_is_a_diagnostic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from briefing import parallel
-    from briefing import render as render_module
-    from briefing.settings import Settings
+def test_template_error_in_a_macro_is_a_diagnostic(tmp_path: Path) -> None:
+    from briefing.diagnostics import display_path
     from briefing.generate import generate
+    from briefing.settings import Settings
 
     project = make_project(tmp_path / "project")
     macros = project.root / "templates" / "_macros.md.j2"
     macros.write_text(macros.read_text().replace("{{ e.briefing.text }}", "{{ e.briefing.txt }}"))
-    monkeypatch.setattr(parallel, "can_fork", lambda: True)
-    monkeypatch.setattr(render_module, "PARALLEL_MIN_PAGES", 1)  # actor pages render in the child
     settings = Settings(project.root, project.content, project.root / "templates", project.root / "site_config" / "vocabularies.yaml")
     result = generate(settings)
     assert [d.format() for d in result.diagnostics.errors] == [
-        f"{render_module.display_path(macros)}:{_line_of(macros, 'e.briefing.txt')}:1: error: "
+        f"{display_path(macros)}:{_line_of(macros, 'e.briefing.txt')}:1: error: "
         "Link has no field 'txt' (did you mean 'text'?)"
     ]
 

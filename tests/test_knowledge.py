@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pytest
-
 from conftest import CASES, make_project
 from htmlcheck import broken_links, parse
 

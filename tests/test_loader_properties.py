@@ -6,8 +6,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing.diagnostics import Diagnostics
 from briefing import load as load_module
+from briefing.diagnostics import Diagnostics
 from briefing.load import load_bytes
 from briefing.model import Actor, Briefing
 from briefing.validate import _validate_value

@@ -9,12 +9,10 @@ every byte of every output file (gzip files decompressed too) is scanned.
 from __future__ import annotations
 
 import gzip
-import json
 from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import make_project
 from htmlcheck import parse
 

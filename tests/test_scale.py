@@ -1,20 +1,17 @@
-"""Scale mechanics (not timings): parallel work equals serial work; the cache skips unchanged files."""
+"""Scale mechanics (not timings): the parse cache skips unchanged files; compiled templates are kept."""
 
 from __future__ import annotations
 
 import dataclasses
-import os
 from pathlib import Path
 
 import pytest
-
-from briefing import parallel
-from briefing import render as render_module
-from briefing import validate as validate_module
-from briefing.settings import Settings
-from briefing.generate import generate
 from conftest import ROOT
 from corpus import write_corpus
+
+from briefing import validate as validate_module
+from briefing.generate import generate
+from briefing.settings import Settings
 
 
 @pytest.fixture
@@ -25,26 +22,19 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(tmp_path, content, ROOT / "templates", ROOT / "site_config" / "vocabularies.yaml")
 
 
-def run(settings: Settings, monkeypatch: pytest.MonkeyPatch, *, fork: bool):
+def run(settings: Settings):
     validate_module._PARSE_CACHE.clear()
-    monkeypatch.setattr(parallel, "can_fork", lambda: fork)
-    monkeypatch.setattr(validate_module, "PARALLEL_MIN_FILES", 1)
-    monkeypatch.setattr(render_module, "PARALLEL_MIN_PAGES", 1)
     return generate(settings)
 
 
-def test_parallel_generation_equals_serial(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    serial = run(settings, monkeypatch, fork=False)
-    forked = run(settings, monkeypatch, fork=True)
-    assert not serial.diagnostics.errors
-    assert forked.pages == serial.pages
-    assert forked.diagnostics.sorted() == serial.diagnostics.sorted()
-    # The inert link was found in whichever process rendered it, and reported here.
-    assert any("javascript:alert(1)" in d.message for d in forked.diagnostics.warnings)
+def test_inert_link_is_reported_once(settings: Settings) -> None:
+    result = run(settings)
+    assert not result.diagnostics.errors
+    assert [d.message.count("javascript:alert(1)") for d in result.diagnostics.warnings] == [1]
 
 
 def test_unchanged_files_are_not_parsed_again(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    run(settings, monkeypatch, fork=False)
+    run(settings)
     parsed = []
     original = validate_module.load_bytes
     monkeypatch.setattr(
@@ -68,71 +58,6 @@ def test_corpus_is_deterministic_and_valid(tmp_path: Path, monkeypatch: pytest.M
     assert not result.diagnostics.errors and not result.diagnostics.warnings
 
 
-def test_early_generation_hands_over_the_same_result(settings: Settings) -> None:
-    from briefing import early
-
-    validate_module._PARSE_CACHE.clear()
-    expected = generate(settings)
-    started = early.start()
-    assert started is not None  # pytest runs no other thread here, so forking is allowed
-    started.give(settings)
-    taken = started.take(dataclasses.replace(settings, strict=True))  # strictness does not matter
-    assert taken is not None
-    assert taken.pages == expected.pages
-    assert taken.diagnostics.sorted() == expected.diagnostics.sorted()
-    assert taken.latest_as_of == expected.latest_as_of
-    assert started.take(settings) is None  # taken once
-
-
-def test_early_generation_for_other_settings_is_discarded(settings: Settings) -> None:
-    from briefing import early
-    from briefing.markings import Marking
-
-    started = early.start()
-    assert started is not None
-    started.give(settings)
-    assert started.take(dataclasses.replace(settings, max_marking=Marking.AMBER)) is None
-    with pytest.raises(ChildProcessError):
-        os.waitpid(started.pid, os.WNOHANG)  # the child is gone and reaped
-
-
-def test_early_generation_hands_over_diagnostics(settings: Settings) -> None:
-    from briefing import early
-
-    broken = dataclasses.replace(settings, vocabularies=settings.root / "missing" / "vocabularies.yaml")
-    started = early.start()
-    assert started is not None
-    started.give(broken)
-    taken = started.take(broken)
-    # A missing vocabulary file is a diagnostic, handed over like any other.
-    assert taken is not None and taken.failed()
-
-
-def test_early_generation_that_crashes_gives_nothing(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    from briefing import early
-    from briefing import generate as generate_module
-
-    def crash(settings: Settings):
-        raise MemoryError("out of memory in the child")
-
-    monkeypatch.setattr(generate_module, "generate", crash)  # the forked child inherits the patch
-    started = early.start()
-    assert started is not None
-    started.give(settings)
-    assert started.take(settings) is None  # the plugin then generates in process
-
-
-def test_early_child_without_settings_is_stopped(settings: Settings) -> None:
-    from briefing import early
-
-    started = early.start()
-    assert started is not None
-    # `briefing build` could not work out the settings (mkdocs.yml is broken): nothing to take.
-    assert started.take(settings) is None
-    with pytest.raises(ChildProcessError):
-        os.waitpid(started.pid, os.WNOHANG)
-
-
 def _compiles(env) -> list[str]:
     compiled: list[str] = []
     original = env.compile
@@ -148,7 +73,7 @@ def _compiles(env) -> list[str]:
 def test_compiled_templates_are_reused_only_under_the_same_options(tmp_path: Path) -> None:
     import jinja2
 
-    from briefing.jinjacache import CompiledTemplates, fingerprint
+    from briefing.render.template_cache import CompiledTemplates, fingerprint
 
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "page.html").write_text("{{ title|shout }}\n")
@@ -158,7 +83,7 @@ def test_compiled_templates_are_reused_only_under_the_same_options(tmp_path: Pat
     def environment(**options) -> jinja2.Environment:
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(tmp_path / "templates"),
-            bytecode_cache=CompiledTemplates(str(cache)),
+            bytecode_cache=CompiledTemplates(cache),
             **options,
         )
         env.filters["shout"] = lambda v: f"{v}!"
@@ -191,31 +116,37 @@ def test_compiled_templates_are_reused_only_under_the_same_options(tmp_path: Pat
     assert compiled == ["page.html"]
 
 
-def test_theme_templates_get_the_cache() -> None:
+def test_theme_templates_get_the_cache(tmp_path: Path) -> None:
     import jinja2
 
-    from briefing.jinjacache import CompiledTemplates
+    from briefing.render.template_cache import CompiledTemplates
     from briefing.site.plugin import BriefingPlugin
 
     plugin = BriefingPlugin()
+    plugin.settings = Settings(tmp_path, tmp_path, tmp_path, tmp_path, cache_dir=tmp_path / ".cache" / "briefing")
     env = jinja2.Environment()
-    assert isinstance(plugin.on_env(env, config=None, files=None).bytecode_cache, CompiledTemplates)
+    cache = plugin.on_env(env, config=None, files=None).bytecode_cache  # type: ignore[arg-type]
+    assert isinstance(cache, CompiledTemplates) and cache.directory == str(tmp_path / ".cache" / "briefing")
     theirs = jinja2.FileSystemBytecodeCache()
     env = jinja2.Environment(bytecode_cache=theirs)
-    assert plugin.on_env(env, config=None, files=None).bytecode_cache is theirs  # someone else's: kept
+    assert plugin.on_env(env, config=None, files=None).bytecode_cache is theirs  # type: ignore[arg-type]  # someone else's: kept
+    plugin.settings = dataclasses.replace(plugin.settings, cache_dir=None)  # `cache: false`
+    assert plugin.on_env(jinja2.Environment(), config=None, files=None).bytecode_cache is None  # type: ignore[arg-type]
 
 
-def test_early_child_forked_at_entry_is_handed_over(settings: Settings) -> None:
-    from briefing import early
+def test_build_keeps_compiled_templates_in_the_project(tmp_path: Path) -> None:
+    from conftest import make_project
 
-    validate_module._PARSE_CACHE.clear()
-    expected = generate(settings)
-    early.begin()  # what `briefing build` does before importing the command line
-    started = early.start()
-    assert started is not None
-    started.give(settings)
-    taken = started.take(settings)
-    assert taken is not None and taken.pages == expected.pages
+    project = make_project(tmp_path / "project")
+    assert project.run("build").code == 0
+    cached = list((project.root / ".cache" / "briefing").glob("briefing-*.cache"))
+    assert len(cached) > 40  # Material's templates and ours
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("drafts: false", "drafts: false\n      cache: false"))
+    for entry in cached:
+        entry.unlink()
+    assert project.run("build").code == 0
+    assert not list((project.root / ".cache" / "briefing").glob("briefing-*.cache"))
 
 
 def _largest_pages(tmp_path: Path, briefings: int) -> tuple[int, str, int]:

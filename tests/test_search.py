@@ -13,7 +13,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from browser import RequestLog, chromium, static_server
 
 BRIEFING = "briefings/irgc-taeb-baghdad-meeting/"

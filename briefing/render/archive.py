@@ -25,20 +25,21 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from briefing.dates import MONTHS
-from briefing.model import Marking
+from briefing.markings import Marking
 from briefing.profile import effective_marking
 from briefing.render import context as ctx
 from briefing.render.knowledge import Appearance
 from briefing.render.timeline import build_timeline
 
 if TYPE_CHECKING:
-    from briefing.render import _Renderer
+    from briefing.render.views import Views
 
 #: The most items (events or briefings) one list page shows.
 PAGE_LIMIT = 100
@@ -52,12 +53,15 @@ LATEST_BRIEFINGS = 50
 
 @dataclass(slots=True)
 class Section:
-    """A titled part of a list page: event lines, or rows of briefings."""
+    """A titled part of a list page: events, rows of briefings, or lines of links."""
 
     heading: str | None
     anchor: str | None = None
-    lines: list[Markup] = field(default_factory=list)
+    events: list[ctx.EventView] = field(default_factory=list)
+    """Each listed with the ``event_line`` macro."""
     briefings: list[ctx.BriefingRow] = field(default_factory=list)
+    rows: list[Markup] = field(default_factory=list)
+    """Markdown list items of links (a year's months)."""
     timeline: object = None
 
 
@@ -116,7 +120,7 @@ def _depth_base(path: str) -> str:
     return "../" * path.count("/")
 
 
-def _chunks(items: list, size: int) -> list[list]:
+def _chunks(items: list[Any], size: int) -> list[list[Any]]:
     return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
 
 
@@ -131,8 +135,8 @@ def _rel(source: str, target: str) -> str:
     return _depth_base(source) + target
 
 
-def _highest(markings: object) -> Marking:
-    return max(markings, key=lambda m: m.rank, default=Marking.CLEAR)  # type: ignore[call-overload]
+def _highest(markings: Iterable[Marking]) -> Marking:
+    return max(markings, key=lambda m: m.rank, default=Marking.CLEAR)
 
 
 def _share(count: int, largest: int) -> float:
@@ -142,10 +146,11 @@ def _share(count: int, largest: int) -> float:
 class Archive:
     """Plans every bounded page of one build; ``pages`` maps a path to its builder."""
 
-    def __init__(self, renderer: _Renderer) -> None:
-        self.r = renderer
+    def __init__(self, views: Views) -> None:
+        self.r = views
         self.pages: dict[str, tuple[str, Callable[[], object]]] = {}
-        self._lines: dict[tuple[str, int, str], Markup] = {}
+        self._events: dict[tuple[str, int, str], ctx.EventView] = {}
+        self._latest = self.r.latest(list(self.r.project.briefings))
         self._by_year: dict[int, list[Appearance]] = {
             year: list(group)
             for year, group in itertools.groupby(self.r.knowledge.events, key=lambda a: a.event.date.lower.year)
@@ -159,17 +164,16 @@ class Archive:
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def event_line(self, appearance: Appearance, path: str) -> Markup:
-        """An event's list line, with links relative to the page at ``path``."""
+    def event(self, appearance: Appearance, path: str) -> ctx.EventView:
+        """An event as listed on the page at ``path``: its Markdown links are relative to it."""
         base = _depth_base(path)
         if base == "../":
-            return self.r.event_line(appearance)  # shared with the other one-folder-deep pages
+            return self.r.global_event(appearance)  # shared with the other one-folder-deep pages
         key = (appearance.briefing_id, appearance.index, base)
-        line = self._lines.get(key)
-        if line is None:
-            view = self._event_view(appearance, path)
-            line = self._lines[key] = Markup(self.r._macros.event_line(view))
-        return line
+        view = self._events.get(key)
+        if view is None:
+            view = self._events[key] = self._event_view(appearance, path)
+        return view
 
     def _event_view(self, appearance: Appearance, path: str) -> ctx.EventView:
         base = _depth_base(path)
@@ -186,7 +190,7 @@ class Archive:
         bounds = (dt.date(year, 1, 1), dt.date(year, 12, 31)) if year is not None else None
         return build_timeline([self._event_view(a, path) for a in appearances], label, bounds)
 
-    def _marking(self, items: list) -> Marking:
+    def _marking(self, items: list[Any]) -> Marking:
         """The highest marking among appearances or briefing ids."""
         return _highest(
             effective_marking(i.briefing, i.event) if isinstance(i, Appearance) else self.r.project.briefings[i].marking
@@ -195,14 +199,14 @@ class Archive:
 
     def _paged(
         self, path: str, title: str, intro: str, up: ctx.Link | None,
-        items: list, section: Callable[[list, str], list[Section]], *,
-        kind: str | None = None, marked_by: list | None = None,
+        items: list[Any], section: Callable[[list[Any], str], list[Section]], *,
+        kind: str | None = None, marked_by: list[Any] | None = None,
     ) -> None:
         """Register the pages of one list: ``section(chunk, page_path)`` builds each page's sections."""
         chunks = _chunks(items, PAGE_LIMIT)
         paths = _page_paths(path, len(chunks))
         for number, (chunk, page_path) in enumerate(zip(chunks, paths), start=1):
-            def build(chunk: list = chunk, page_path: str = page_path, number: int = number) -> ListPage:
+            def build(chunk: list[Any] = chunk, page_path: str = page_path, number: int = number) -> ListPage:
                 pages = [ctx.Link(str(n), Markup(_rel(page_path, p))) for n, p in enumerate(paths, start=1)]
                 return ListPage(
                     title=title if number == 1 else f"{title} (page {number})",
@@ -228,34 +232,34 @@ class Archive:
             months = {m: list(g) for m, g in itertools.groupby(in_year, key=lambda a: a.event.date.lower.month)}
             intro = f"{len(in_year)} event{'s' if len(in_year) != 1 else ''} in {year}, earliest first."
             if len(in_year) <= PAGE_LIMIT:
-                def whole(chunk: list, page_path: str, year: int = year, months: dict = months) -> list[Section]:
+                def whole(chunk: list[Any], page_path: str, year: int = year, months: dict[int, list[Appearance]] = months) -> list[Section]:
                     label = f"Timeline of {sum(len(m) for m in months.values())} events in {year}"
                     sections = [Section(None, timeline=self._timeline(chunk, page_path, label, year))]
                     for month, events in months.items():
                         sections.append(Section(
                             f"{MONTHS[month]} {year}", f"{year}-{month:02d}",
-                            [self.event_line(a, page_path) for a in events],
+                            events=[self.event(a, page_path) for a in events],
                         ))
                     return sections
                 self._paged(path, f"Chronology: {year}", intro, up, in_year, whole, kind="event")
                 continue
 
-            def month_list(chunk: list, page_path: str, year: int = year, months: dict = months) -> list[Section]:
+            def month_list(chunk: list[Any], page_path: str, year: int = year, months: dict[int, list[Appearance]] = months) -> list[Section]:
                 rows = [
                     f"- [{MONTHS[m]} {year}]({_rel(page_path, f'chronology/{year}/{m:02d}.md')})"
                     f"{{ #{year}-{m:02d} }}: {len(events)} event{'s' if len(events) != 1 else ''}"
                     for m, events in months.items()
                 ]
-                return [Section("Months", lines=[Markup(r) for r in rows])]
+                return [Section("Months", rows=[Markup(r) for r in rows])]
 
             self._paged(path, f"Chronology: {year}", intro, up, [], month_list, marked_by=in_year)
             year_up = ctx.Link(str(year), Markup(path))
             for month, events in months.items():
-                def month_page(chunk: list, page_path: str, year: int = year, month: int = month) -> list[Section]:
+                def month_page(chunk: list[Any], page_path: str, year: int = year, month: int = month) -> list[Section]:
                     label = f"Timeline of {len(chunk)} events in {MONTHS[month]} {year}"
                     return [
                         Section(None, timeline=self._timeline(chunk, page_path, label)),
-                        Section(None, lines=[self.event_line(a, page_path) for a in chunk]),
+                        Section(None, events=[self.event(a, page_path) for a in chunk]),
                     ]
                 self._paged(
                     f"chronology/{year}/{month:02d}.md", f"Chronology: {MONTHS[month]} {year}",
@@ -284,14 +288,14 @@ class Archive:
 
     def _briefing_years(self) -> dict[int, list[str]]:
         years: dict[int, list[str]] = defaultdict(list)
-        for b in self.r._latest_first():
+        for b in self._latest:
             years[self.r.project.briefings[b].as_of.lower.year].append(b)
         return dict(years)
 
     def _plan_briefings(self) -> None:
         up = ctx.Link("Briefings", Markup("briefings/index.md"))
         for year, ids in self._briefing_years().items():
-            def rows(chunk: list, page_path: str) -> list[Section]:
+            def rows(chunk: list[Any], page_path: str) -> list[Section]:
                 return [Section(None, briefings=self._briefing_rows(chunk, page_path))]
             self._paged(
                 f"briefings/by-year/{year}.md", f"Briefings of {year}",
@@ -307,8 +311,8 @@ class Archive:
                 CountLink(str(y), Markup(f"by-year/{y}.md"), len(ids), share=_share(len(ids), largest))
                 for y, ids in years.items()
             ],
-            latest=[self.r.briefing_row(b, "../") for b in self.r._latest_first()[:LATEST_BRIEFINGS]],
-            marking=self._marking(self.r._latest_first()[:LATEST_BRIEFINGS]),
+            latest=[self.r.briefing_row(b, "../") for b in self._latest[:LATEST_BRIEFINGS]],
+            marking=self._marking(self._latest[:LATEST_BRIEFINGS]),
         )
 
     # -- tags ------------------------------------------------------------------------------
@@ -321,9 +325,10 @@ class Archive:
     def _plan_tags(self) -> None:
         up = ctx.Link("Tags", Markup("tags/index.md"))
         for tag, ids in self.r.knowledge.by_tag.items():
-            def rows(chunk: list, page_path: str) -> list[Section]:
+            def rows(chunk: list[Any], page_path: str) -> list[Section]:
                 return [Section(None, briefings=self._briefing_rows(chunk, page_path))]
-            latest = [b for b in self.r._latest_first() if b in set(ids)]
+            tagged = set(ids)
+            latest = [b for b in self._latest if b in tagged]
             self._paged(
                 self.tag_path(tag), f"Tag: {tag}",
                 f"{len(ids)} briefing{'s' if len(ids) != 1 else ''} tagged {tag}, latest first.", up, latest, rows,
@@ -369,8 +374,8 @@ class Archive:
             path = f"actors/{actor_id}/{year}.md"
             earlier.append(CountLink(str(year), Markup(f"{actor_id}/{year}.md"), len(events)))
 
-            def lines(chunk: list, page_path: str) -> list[Section]:
-                return [Section(None, lines=[self.event_line(a, page_path) for a in chunk])]
+            def lines(chunk: list[Any], page_path: str) -> list[Section]:
+                return [Section(None, events=[self.event(a, page_path) for a in chunk])]
             self._paged(path, f"{name}: events in {year}",
                         f"{len(events)} event{'s' if len(events) != 1 else ''} in {year}, in date order.",
                         up, events, lines)
@@ -382,7 +387,7 @@ class Archive:
         here = f"actors/{actor_id}.md"
         sections = [
             # One very busy year shows its first events here, and all of them on its own page.
-            Section(str(year), f"events-{year}", [self.event_line(a, here) for a in by_year[year][:ACTOR_EVENTS_LIMIT]])
+            Section(str(year), f"events-{year}", events=[self.event(a, here) for a in by_year[year][:ACTOR_EVENTS_LIMIT]])
             for year in kept
         ]
         return ActorYears(sum(len(v) for v in by_year.values()), sections, earlier)

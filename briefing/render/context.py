@@ -10,12 +10,12 @@ that uses them, so MkDocs validates them like any hand-written link.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
 
-from briefing.model import Marking
+from briefing.markings import Marking
 
 
 @dataclass(slots=True)
@@ -182,7 +182,7 @@ class ActorPage:
     aliases: list[str]
     member_of: list[Link]
     members: list[Link]
-    events: list[Markup]
+    events: list[EventView]
     """Unused since events are listed by year (``history``); kept for custom templates."""
     briefings: list[Link]
     """The latest briefings the actor appears in (at most ``archive.ACTOR_BRIEFINGS_LIMIT``)."""
@@ -210,8 +210,8 @@ class ActorsIndex:
 class MonthGroup:
     label: str
     anchor: str
-    events: list[Markup]
-    """Pre-rendered event lines (macro ``event_line``)."""
+    events: list[EventView]
+    """Listed with the ``event_line`` macro."""
 
 
 @dataclass(slots=True)
@@ -257,4 +257,3 @@ class HomePage:
     events: int
     actors: int
     profile: str
-    links: dict[str, Markup] = field(default_factory=dict)

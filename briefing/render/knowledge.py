@@ -6,11 +6,11 @@ the number of events, so every page can look things up instead of scanning.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from briefing.model import Briefing, Event
-from briefing.validate import Project
+from briefing.model import Briefing, Event, Project
 
 
 @dataclass(slots=True)
@@ -23,7 +23,7 @@ class Appearance:
     index: int
 
     @property
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[dt.date, dt.date, str, int]:
         return (self.event.date.lower, self.event.date.upper, self.briefing_id, self.index)
 
 

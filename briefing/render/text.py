@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable
 
 # Characters that are inline syntax in Markdown, its extensions or HTML, anywhere in a line.
 _PLAIN = {c: f"&#{ord(c)};" for c in "\\`*_{}[]<>&|~^"}

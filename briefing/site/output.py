@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
 import tempfile
-import datetime as dt
 from pathlib import Path
 
 import nh3
@@ -65,7 +65,7 @@ def content_epoch(latest: dt.date | None) -> int:
     """SOURCE_DATE_EPOCH for a build: midnight UTC of the latest as-of date."""
     if latest is None:
         return DEFAULT_EPOCH
-    moment = dt.datetime(latest.year, latest.month, latest.day, tzinfo=dt.timezone.utc)
+    moment = dt.datetime(latest.year, latest.month, latest.day, tzinfo=dt.UTC)
     return max(DEFAULT_EPOCH, int(moment.timestamp()))
 
 

@@ -6,18 +6,16 @@ Event order in a build (see mkdocs ``commands/build.py``):
    errors before MkDocs touches the site directory; build into a staging folder.
 2. ``on_files``: serve the generated pages with ``File.generated``; drop
    anything else from ``docs_dir`` that is not a known page or asset type.
-   Under ``briefing build``, the pages come from the child forked at start
-   (:mod:`briefing.early`), taken here rather than in ``on_config`` so that it
-   can finish while MkDocs lists the theme's files; its content errors stop the
-   build here, before any page is written.
-3. ``on_page_content``: sanitise each page's HTML (defence in depth), in a
-   forked worker (:mod:`briefing.site.sanitizer`); ``on_env`` puts the results
-   in place before any template or the search index reads them, and gives the
-   theme's environment a cache of compiled templates
-   (:mod:`briefing.jinjacache`), since MkDocs compiles them anew every build.
+3. ``on_page_content``: sanitise each page's HTML with nh3 (defence in depth).
+   ``on_env`` gives the theme's Jinja environment the compiled-template cache
+   (the ``cache`` option), since MkDocs compiles the theme anew every build.
 4. ``on_post_build``: fail on broken internal links, then swap the staging
    folder in as the site, after Pagefind has indexed it (:mod:`briefing.site.search`).
    ``on_build_error`` throws the staging folder away.
+
+All state lives on the instance: MkDocs keeps one instance across ``serve``
+rebuilds because the plugin defines ``on_startup``. The command line sets
+:attr:`BriefingPlugin.overrides` and :attr:`BriefingPlugin.reporter` on it.
 """
 
 from __future__ import annotations
@@ -25,47 +23,40 @@ from __future__ import annotations
 import logging
 import os
 import re
-import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from briefing.config import BriefingConfig
 from briefing.diagnostics import Diagnostic
-from briefing.early import EarlyGeneration
-from briefing.jinjacache import compiled_templates
+from briefing.generate import Generation, generate
+from briefing.render.template_cache import compiled_templates
 from briefing.settings import Settings
 from briefing.site import output, search
-from briefing.site.sanitizer import Sanitizer
-
-if TYPE_CHECKING:
-    from briefing.generate import Generation
 
 log = logging.getLogger("mkdocs.plugins.briefing")
-
-#: Option overrides from the command line; module-level so they survive
-#: ``mkdocs serve`` reloading the config (and the plugin) on every rebuild.
-OVERRIDES: dict[str, Any] = {}
-#: Where diagnostics go; the CLI prints them in the compiler convention.
-REPORTER: Callable[[list[Diagnostic]], None] | None = None
-_SERVING = False
-#: A generation that ``briefing build`` started before MkDocs loaded (see briefing.early).
-EARLY: EarlyGeneration | None = None
-_EPOCH_IS_OURS = False
 
 #: Files from docs_dir that may be published (hand-written pages and site assets).
 PUBLISHABLE = (".md", ".css", ".js", ".svg", ".png", ".jpg", ".jpeg", ".webp", ".ico", ".woff2", ".txt")
 
 
+#: Up to three folders deep: archive pages such as ``chronology/2021/03/2.md``.
 _SAFE_URI = re.compile(r"(?:[a-z0-9]+(?:-[a-z0-9]+)*/){0,3}[a-z0-9]+(?:-[a-z0-9]+)*\.md")
 
 
 class ContentBuildError(PluginError):
     """The content has errors (or warnings under --strict): exit code 1."""
+
+    #: How its message ends (the command line recognises MkDocs' echo of it).
+    SUFFIXES = ("in content or templates", "(--strict)")
 
 
 class _LinkWarnings(logging.Handler):
@@ -81,76 +72,65 @@ class _LinkWarnings(logging.Handler):
             self.count += 1
 
 
-class BriefingPlugin(BasePlugin[BriefingConfig]):
+class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
+        self.overrides: dict[str, Any] = {}
+        """Options the command line sets over mkdocs.yml (``--content``, ``--max-marking``, ...)."""
+        self.reporter: Callable[[list[Diagnostic]], None] | None = None
+        """Where diagnostics go; the command line prints them in the compiler convention."""
+        self.serving = False
+        self.content_failure: str | None = None
+        """Why the last build stopped on the content (the command line's one-line summary)."""
+        self.settings: Settings | None = None
         self.result: Generation | None = None
-        self.early: EarlyGeneration | None = None
         self.staged: Path | None = None
         self.final: Path | None = None
         self.warnings: _LinkWarnings | None = None
         self.csp_hashes: set[str] = set()
         self.csp_files: list[tuple[Path, frozenset[str]]] = []
-        self.sanitizer = Sanitizer()
+        self._epoch_is_ours = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        global _SERVING
-        _SERVING = command == "serve"
+        self.serving = command == "serve"
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        for key, value in OVERRIDES.items():
+    def resolve_settings(self, config: MkDocsConfig) -> Settings:
+        """The plugin options from mkdocs.yml with the command line's overrides, resolved."""
+        for key, value in self.overrides.items():
             if key in self.config:
                 self.config[key] = value
-        strict = bool(config.strict or OVERRIDES.get("strict"))
-        settings = Settings.from_plugin(
+        strict = bool(config.strict or self.overrides.get("strict"))
+        return Settings.from_plugin(
             self.config, config.config_file_path, strict=strict, directory_urls=config.use_directory_urls
         )
-        self.settings = settings
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.settings = settings = self.resolve_settings(config)
         if "search" in config.plugins or "material/search" in config.plugins:
             raise PluginError(
                 "mkdocs.yml: remove the 'search' plugin: the briefing plugin indexes the site with Pagefind"
             )
-        global EARLY
-        self.early, EARLY = EARLY, None
-        self.result = None
-        if self.early is None:
-            self._obtain()
-        self.warnings = _LinkWarnings(strict)
+        self.content_failure = None
+        self.csp_hashes, self.csp_files = set(), []
+        result = self.result = generate(settings)
+        self._report(result.diagnostics.sorted())
+        if result.failed(settings.strict):
+            errors, warnings = len(result.diagnostics.errors), len(result.diagnostics.warnings)
+            self.content_failure = f"{errors} error(s) in content or templates" + (
+                f" and {warnings} warning(s) (--strict)" if settings.strict else ""
+            )
+            raise ContentBuildError(self.content_failure)
+        self._set_epoch(result)
+        self.warnings = _LinkWarnings(settings.strict)
         logging.getLogger("mkdocs").addHandler(self.warnings)
-        if not _SERVING:
+        if not self.serving:
             self.final = Path(config.site_dir)
             self.staged = output.staging_dir(self.final)
             config.site_dir = str(self.staged)
         return config
 
-    def _obtain(self) -> Generation:
-        """The generation: the early child's if it used these settings, else made here.
-
-        Raises :class:`ContentBuildError` if the content or templates have errors.
-        """
-        start = time.perf_counter()
-        early, self.early = self.early, None
-        result = early.take(self.settings) if early is not None else None
-        if result is not None:
-            log.debug(f"took {len(result.pages)} pages generated since start (waited {time.perf_counter() - start:.2f} s)")
-        else:
-            from briefing.generate import generate  # not needed when the early child did it
-
-            result = generate(self.settings)
-            log.debug(f"generated {len(result.pages)} pages in {time.perf_counter() - start:.2f} s")
-        self.result = result
-        self._report(result.diagnostics.sorted())
-        strict = self.settings.strict
-        if result.failed(strict):
-            errors, warnings = len(result.diagnostics.errors), len(result.diagnostics.warnings)
-            raise ContentBuildError(
-                f"{errors} error(s) in content or templates" + (f" and {warnings} warning(s) (--strict)" if strict else "")
-            )
-        self._set_epoch(result)
-        return result
-
     def _report(self, diagnostics: list[Diagnostic]) -> None:
-        if REPORTER is not None:
-            REPORTER(diagnostics)
+        if self.reporter is not None:
+            self.reporter(diagnostics)
             return
         for d in diagnostics:
             (log.error if d.severity == "error" else log.warning)(d.format())
@@ -158,15 +138,14 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     def _set_epoch(self, result: Generation) -> None:
         # Reproducible output: MkDocs dates the sitemap and gzip headers from
         # SOURCE_DATE_EPOCH. Respect one set by the user; otherwise use the content's.
-        global _EPOCH_IS_OURS
-        if "SOURCE_DATE_EPOCH" in os.environ and not _EPOCH_IS_OURS:
+        if "SOURCE_DATE_EPOCH" in os.environ and not self._epoch_is_ours:
             return
         os.environ["SOURCE_DATE_EPOCH"] = str(output.content_epoch(result.latest_as_of))
-        _EPOCH_IS_OURS = True
+        self._epoch_is_ours = True
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        # Taken this late so that the early child can finish while MkDocs lists the theme's files.
-        generated = (self.result or self._obtain()).pages
+        assert self.result is not None  # on_config generated, or raised
+        generated = self.result.pages
         for file in list(files):
             if file.generated_by is not None or file.src_dir != config.docs_dir:
                 continue  # theme assets and other plugins' files
@@ -186,26 +165,26 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             files.append(File.generated(config, src_uri, content=markdown))
         return files
 
-    def on_page_content(self, html: str, *, page: Any, **kwargs: Any) -> str:
-        return self.sanitizer.submit(page, html)
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        return output.sanitize(html)
 
-    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        self.sanitizer.finish()  # before any template or the search index reads page.content
-        if env.bytecode_cache is None:  # no theme template has been loaded yet
-            env.bytecode_cache = compiled_templates()
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        settings = self.settings
+        if env.bytecode_cache is None and settings is not None and settings.cache_dir is not None:
+            env.bytecode_cache = compiled_templates(settings.cache_dir)  # before any theme template loads
         return env
 
-    def on_post_page(self, html: str, *, page: Any, config: MkDocsConfig) -> str:
-        return self._with_csp(html, Path(page.file.abs_dest_path))
+    def on_post_page(self, output_content: str, *, page: Page, config: MkDocsConfig) -> str:
+        return self._with_csp(output_content, Path(page.file.abs_dest_path))
 
-    def on_post_template(self, html: str, *, template_name: str, config: MkDocsConfig) -> str:
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         if not template_name.endswith(".html"):
-            return html
-        return self._with_csp(html, Path(config.site_dir) / template_name)
+            return output_content
+        return self._with_csp(output_content, Path(config.site_dir) / template_name)
 
     def _with_csp(self, html: str, path: Path) -> str:
         # mkdocs serve injects its live-reload script into every page: no CSP in preview.
-        if _SERVING or "Content-Security-Policy" in html:
+        if self.serving or "Content-Security-Policy" in html:
             return html
         # Each page gets its own inline scripts' hashes now. With `extra.scope` set
         # (mkdocs.yml), Material's inline scripts are the same on every page, so the
@@ -215,19 +194,21 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.csp_files.append((path, hashes))
         return output.add_csp(html, hashes)
 
-    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:
         # Content and templates live outside docs_dir: watch them too.
+        assert self.settings is not None
         for path in (self.settings.content_dir, self.settings.templates_dir, self.settings.vocabularies):
             if path.exists():
                 server.watch(str(path))
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        warnings = self.warnings.count if self.warnings is not None else 0
         self._detach()
         output.widen_csp(self.csp_files, self.csp_hashes)
-        if self.warnings is not None and self.warnings.count:
+        if warnings:
             raise PluginError(
-                f"{self.warnings.count} warning(s) about links or content during the build (see above); "
+                f"{warnings} warning(s) about links or content during the build (see above); "
                 "the previous site was left as it was"
             )
         try:
@@ -242,13 +223,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._detach()
-        if self.early is not None:
-            self.early.discard()
-            self.early = None
-        self.sanitizer.close()
         output.discard(self.staged)
         self.staged = None
 
     def _detach(self) -> None:
         if self.warnings is not None:
             logging.getLogger("mkdocs").removeHandler(self.warnings)
+            self.warnings = None
