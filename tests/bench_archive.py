@@ -56,11 +56,11 @@ def first_result(site: Path, url: str, term: str, kind: str, csp: str | None) ->
             page.goto(base + url, wait_until="domcontentloaded")
             if kind == "pagefind":
                 page.locator("body").press("/")
-                page.locator("#brief-search-input").fill(term)
+                page.locator("#brief-search-input").press_sequentially(term)
                 page.locator(".brief-search__title").first.wait_for(timeout=300_000)
             else:
-                page.locator("label.md-header__button[for='__search']").click()
-                page.locator("input.md-search__input").fill(term)
+                page.locator("input.md-search__input").first.click()
+                page.locator("input.md-search__input").first.press_sequentially(term)
                 page.locator(".md-search-result__item").first.wait_for(timeout=300_000)
             times.append(time.perf_counter() - start)
             total = searched = 0
@@ -91,6 +91,9 @@ def measure(size: int, events: int, work: Path) -> dict:
     policy = re.search(r'Content-Security-Policy" content="([^"]*)"', (site / "index.html").read_text()).group(1)
     term = _one_hit_term(project)
     pf_time, pf_bytes, pf_search = first_result(site, "briefings/", term, "pagefind", policy)
+    print(json.dumps({"briefings": size, "build_s": round(seconds, 1), "peak_mb": round(peak),
+                      "pagefind_s": round(index_seconds, 2), "pagefind_first_s": round(pf_time, 2),
+                      "pagefind_kb": round(pf_bytes / 1024), "pagefind_search_kb": round(pf_search / 1024)}), flush=True)
     # Material's lunr search over the same Markdown (bare MkDocs build, theme's own header).
     bare = work / f"bare{size}"
     bare_project(project, bare)
