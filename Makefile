@@ -8,6 +8,9 @@ STAMP  := $(VENV)/.installed
 .PHONY: site test serve check bench bench-archive goldens lint clean screenshot
 
 AXE    := tests/.npm/node_modules/axe-core/axe.min.js
+YLS    := tests/.npm/node_modules/yaml-language-server/package.json
+# One install for all: npm removes --no-save packages that a later install does not name.
+NPM_TOOLS := axe-core@4 yaml-language-server@1 vscode-languageserver-textdocument@1
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,16 +27,17 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(BIN)/briefing check
 
-# axe-core for the accessibility tests, from the npm registry (skipped without npm).
-$(AXE):
-	-command -v npm >/dev/null && npm install --prefix tests/.npm --no-save --no-audit --no-fund --loglevel=error axe-core@4
+# axe-core for the accessibility tests and yaml-language-server for the editor-schema
+# test, from the npm registry (those tests are skipped without npm).
+$(AXE) $(YLS):
+	-command -v npm >/dev/null && npm install --prefix tests/.npm --no-save --no-audit --no-fund --loglevel=error $(NPM_TOOLS)
 
 # Lint and types are part of the tests: ruff over the code and tests, mypy --strict over briefing/.
 lint: $(STAMP)
 	$(BIN)/ruff check briefing tests
 	$(BIN)/mypy
 
-test: $(STAMP) $(AXE) lint
+test: $(STAMP) $(AXE) $(YLS) lint
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
@@ -55,3 +59,4 @@ clean:
 screenshot: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest tests/test_browser.py -q -k screenshots
 	cp tests/output/briefing-desktop.png tests/screenshots/briefing-page.png
+	cp tests/output/briefing-chronology-desktop.png tests/screenshots/briefing-chronology.png

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -38,7 +37,7 @@ def _load(
     then differ only by what the command line says.
     """
     from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.exceptions import Abort, ConfigurationError
 
     from briefing.site.plugin import BriefingPlugin
 
@@ -46,8 +45,10 @@ def _load(
         raise ConfigError(f"{config_file} not found; run briefing in the project folder or pass -f")
     try:
         config = load_config(config_file, site_dir=site_dir, strict=strict)
-    except ConfigurationError as exc:
+    except (ConfigurationError, Abort) as exc:  # MkDocs has logged what is wrong with which option
         raise ConfigError(f"{config_file}: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{config_file}: cannot read: {exc.strerror or exc}") from None
     plugin = config.plugins.get("briefing")
     if not isinstance(plugin, BriefingPlugin):
         raise ConfigError(f"{config_file} does not enable the briefing plugin (plugins: - briefing)")
@@ -138,35 +139,111 @@ def check(config_file: str, content: str | None, strict: bool, drafts: bool, max
         if fmt == "text" and result.project is not None:
             p = result.project
             click.echo(f"ok: {len(p.briefings)} briefing(s), {len(p.actors)} actor(s)", err=True)
+            if result.summary:
+                click.echo(result.summary, err=True)
         return 0
 
     _run(action)
 
 
+force_option = click.option(
+    "--force", is_flag=True, help="Replace the output folder even if it holds files that briefing did not write."
+)
+
+
 @main.command()
 @_profile_options
 @click.option("--out", "out", required=True, metavar="DIR", help="Folder to write the Markdown tree into.")
-def render(config_file: str, content: str | None, strict: bool, drafts: bool, max_marking: str | None, out: str) -> None:
-    """Write the generated Markdown tree to DIR (to inspect or diff)."""
+@force_option
+def render(
+    config_file: str, content: str | None, strict: bool, drafts: bool, max_marking: str | None, out: str, force: bool
+) -> None:
+    """Write the generated Markdown tree to DIR (to inspect or diff), replacing it whole."""
     from briefing.generate import generate
+    from briefing.site import staging
+    from briefing.site.plugin import protected_folders
 
     def action() -> int:
-        settings = _settings(config_file, content, max_marking, drafts, strict)
+        config, plugin = _load(config_file, _overrides(content, max_marking, drafts, strict), strict=strict)
+        settings = plugin.resolve_settings(config)
         result = generate(settings)
         _print_diagnostics(result.diagnostics.sorted())
         if result.failed(strict):
             _summary(result.diagnostics)
             return 1
         root = Path(out)
-        if root.exists():
-            shutil.rmtree(root)
-        for src_uri, text in sorted(result.pages.items()):
-            target = (root / src_uri).resolve()
-            if not target.is_relative_to(root.resolve()):  # ids make this impossible; check anyway
-                raise ConfigError(f"refusing to write outside {root}: {src_uri}")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+        try:
+            output = staging.begin(root, protected_folders(config, settings), option="--out", force=force)
+        except OSError as exc:
+            click.echo(f"briefing: error: {staging.problem(exc)}; nothing was written", err=True)
+            return 1
+        try:
+            for src_uri, text in sorted(result.pages.items()):
+                target = (output.folder / src_uri).resolve()
+                if not target.is_relative_to(output.folder):  # ids make this impossible; check anyway
+                    raise ConfigError(f"refusing to write outside {root}: {src_uri}")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+            staging.finish(output)
+        except OSError as exc:
+            click.echo(f"briefing: error: {staging.problem(exc, root)}; {root} was not changed", err=True)
+            return 1
+        finally:
+            staging.abandon(output)
         click.echo(f"wrote {len(result.pages)} page(s) to {root}", err=True)
+        return 0
+
+    _run(action)
+
+
+@main.command("export")
+@_profile_options
+@click.option(
+    "--format", "formats", multiple=True, metavar="FORMAT",
+    type=click.Choice(["all", "atom", "json", "csv", "geojson", "stix", "timelinejs"]),
+    help="atom, json, csv, geojson, stix, timelinejs or all (the default); repeat for several.",
+)
+@click.option("--out", "out", required=True, metavar="DIR", help="A new or empty folder (or an earlier export).")
+@click.option("--site-url", metavar="URL", help="Base URL for links (default: site_url in mkdocs.yml).")
+def export_command(
+    config_file: str, content: str | None, strict: bool, drafts: bool, max_marking: str | None,
+    formats: tuple[str, ...], out: str, site_url: str | None,
+) -> None:
+    """Write feeds and data files for a build profile, without building the site."""
+    from briefing.export import FORMAT_NAMES, exports
+    from briefing.export import write as export_write
+    from briefing.export.facts import ExportOptions
+    from briefing.generate import profile_of, validate
+    from briefing.profile import apply
+
+    def action() -> int:
+        config, plugin = _load(config_file, _overrides(content, max_marking, drafts, strict), strict=strict)
+        settings = plugin.resolve_settings(config)
+        protected = [settings.content_dir, settings.templates_dir, settings.vocabularies.parent,
+                     settings.root / ".git"]
+        export_write.check_out(Path(out), protected, settings.root)  # before any work: exit 2 early
+        result = validate(settings)
+        _print_diagnostics(result.diagnostics.sorted())
+        if result.failed(strict) or result.project is None:
+            _summary(result.diagnostics)
+            return 1
+        profile = profile_of(settings)
+        options = ExportOptions(
+            profile=profile,
+            site_url=site_url or config.site_url or None,
+            site_name=config.site_name,
+            directory_urls=settings.directory_urls,
+        )
+        chosen = FORMAT_NAMES if not formats or "all" in formats else tuple(dict.fromkeys(formats))
+        files = exports(apply(result.project, profile), options, chosen)
+        try:
+            target = export_write.write(files, Path(out), protected, settings.root)
+        except OSError as exc:  # a full disk, a read-only folder: the previous export stays as it was
+            from briefing.site.staging import problem
+
+            click.echo(f"briefing: error: {problem(exc, out)}; {out} was not changed", err=True)
+            return 1
+        click.echo(f"wrote {len(files)} file(s) ({', '.join(chosen)}; {profile.describe()}) to {target}", err=True)
         return 0
 
     _run(action)
@@ -194,29 +271,45 @@ def _mkdocs_logging(verbose: bool) -> None:
 @main.command()
 @_profile_options
 @click.option("--site-dir", metavar="DIR", help="Where to write the site (default: from mkdocs.yml).")
+@force_option
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages.")
-def build(config_file: str, content: str | None, strict: bool, drafts: bool, max_marking: str | None, site_dir: str | None, verbose: bool) -> None:
+def build(
+    config_file: str, content: str | None, strict: bool, drafts: bool, max_marking: str | None,
+    site_dir: str | None, force: bool, verbose: bool,
+) -> None:
     """Validate, generate and render the site (atomically: a failed build changes nothing)."""
 
     def action() -> int:
         from mkdocs.commands.build import build as mkdocs_build
-        from mkdocs.exceptions import Abort, PluginError
+        from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+        from briefing.site.staging import problem
 
         _mkdocs_logging(verbose)
         overrides = _overrides(content, max_marking, drafts, strict)
+        if force:
+            overrides["force"] = True
         config, plugin = _load(config_file, overrides, site_dir=site_dir, strict=strict)
         config.plugins.on_startup(command="build", dirty=False)
+        final = config.site_dir  # the plugin builds into a staging folder beside it
         try:
             mkdocs_build(config)
+        except ConfigurationError as exc:  # the site folder was refused, or another build is running
+            raise ConfigError(str(exc)) from None
         except (Abort, PluginError) as exc:
             if plugin.content_failure is not None:
                 click.echo(f"briefing: {plugin.content_failure}; the site was not changed", err=True)
             else:
                 click.echo(f"briefing: build failed: {exc}; the site was not changed", err=True)
             return 1
+        except OSError as exc:  # a page or theme file unreadable, the disk full, ...
+            click.echo(f"briefing: build failed: {problem(exc, final)}; the site was not changed", err=True)
+            return 1
         finally:
             config.plugins.on_shutdown()
         click.echo(f"built the site in {config.site_dir}", err=True)
+        if plugin.summary:  # what was left out, with names: the terminal only, never the site
+            click.echo(plugin.summary, err=True)
         return 0
 
     _run(action)
@@ -275,21 +368,23 @@ def new_actor(actor_id: str, content: str) -> None:
 def schema(kind: str, config_file: str) -> None:
     """Print the JSON Schema of briefing files or actor files (for editor completion).
 
-    Event types and actor and source kinds come from the project's vocabularies.
+    Event types and actor and source kinds come from the project's vocabularies;
+    actor and briefing ids (enums) and event and source ids (completions) from its content.
     """
-    from briefing.schema import json_schema
+    from briefing.schema import json_schema, known_ids
     from briefing.validate import load_vocabularies
 
     def action() -> int:
-        vocabularies = None
-        if Path(config_file).is_file():  # in a project: its vocabularies (outside one, none)
+        vocabularies = known = None
+        if Path(config_file).is_file():  # in a project: its vocabularies and ids (outside one, none)
             settings = _settings(config_file, None, None, False, False)
             vocabularies, diagnostics = load_vocabularies(settings.vocabularies)
             if diagnostics.errors:
                 _print_diagnostics(diagnostics.sorted())
                 _summary(diagnostics)
                 return 1
-        click.echo(json.dumps(json_schema(kind, vocabularies), indent=2, ensure_ascii=False))
+            known = known_ids(settings.content_dir)
+        click.echo(json.dumps(json_schema(kind, vocabularies, known), indent=2, ensure_ascii=False))
         return 0
 
     _run(action)

@@ -25,6 +25,16 @@ MONTHS = [
 SEASONS = {21: "Spring", 22: "Summer", 23: "Autumn", 24: "Winter"}
 EXAMPLES = "e.g. '2021-06-27', '2021-06', '2021-06-27~', '2021-06-27/2021-06-29'"
 
+#: The forms :func:`parse_date` accepts, as a JSON Schema (ECMA) pattern for editors: a point
+#: (year, month or season, day, optional time, qualifier ~ ? %, X for unspecified digits) or an
+#: interval of two. Looser than the parser only where the calendar decides (31 February).
+_POINT = (
+    r"(?:Y-?[0-9]{5,}|-?[0-9]{2}[0-9X]{2}"
+    r"(?:-(?:0[1-9]|1[0-2]|2[1-4]|XX)(?:-(?:0[1-9]|[12][0-9]|3[01]|XX)"
+    r"(?:T[0-2][0-9]:[0-5][0-9](?::[0-5][0-9])?(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?)?)?)[~?%]?"
+)
+EDTF_PATTERN = rf"^{_POINT}(?:/{_POINT})?$"
+
 _SIMPLE = re.compile(r"(\d{4})(?:-(\d{2}|XX)(?:-(\d{2}|XX))?)?([~?%])?")
 _DATETIME = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}(?::?\d{2})?)?"

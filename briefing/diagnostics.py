@@ -7,7 +7,6 @@ annotators parse (``path:line:col: severity: message``).
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 from collections.abc import Iterable
@@ -62,8 +61,10 @@ class Diagnostics:
         return bool(self.errors) or (strict and bool(self.warnings))
 
     def sorted(self) -> list[Diagnostic]:
-        # Sort by file, then position; dict.fromkeys drops exact repeats, keeping order.
-        return list(dict.fromkeys(sorted(self.items)))
+        # Errors first (what stops the build), each group by file, then position;
+        # dict.fromkeys drops exact repeats, keeping order.
+        ordered = sorted(self.items, key=lambda d: (d.severity != "error", d.path, d.line, d.column, d.message))
+        return list(dict.fromkeys(ordered))
 
     def summary(self) -> str:
         """'2 errors, 1 warning', or an empty string when there is nothing to say."""
@@ -99,9 +100,14 @@ def _plural(n: int, word: str) -> str:
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
-    """Return `` (did you mean 'x'?)`` for the closest candidate, or an empty string."""
-    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean '{matches[0]}'?)" if matches else ""
+    """Return `` (did you mean 'x'?)`` for the closest candidate, or an empty string.
+
+    The one home of suggestions is :mod:`briefing.suggest` (case, separators,
+    synonyms, then spelling); this is its short form for a plain list of names.
+    """
+    from briefing import suggest
+
+    return suggest.did_you_mean(name, list(candidates))
 
 
 class BriefingError(Exception):

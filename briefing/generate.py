@@ -7,11 +7,14 @@ The CLI (``check``, ``render``, ``build``) and the MkDocs plugin all call
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from briefing.diagnostics import Diagnostics, FieldPath, format_path
+from briefing.diagnostics import Diagnostics, FieldPath, display_path, format_path
 from briefing.model import Project
 from briefing.profile import Profile, apply
+from briefing.published import summary
 from briefing.render import TemplateProblem, render_pages
 from briefing.render.template_cache import compiled_templates
 from briefing.render.text import LinkProblem
@@ -28,6 +31,8 @@ class Generation:
     pages: dict[str, str] = field(default_factory=dict)
     latest_as_of: dt.date | None = None
     """The latest ``as_of`` of the visible briefings: it dates a reproducible build."""
+    summary: str = ""
+    """What the profile publishes and leaves out, with names: for the terminal only, never the site."""
 
     def failed(self, strict: bool = False) -> bool:
         return self.diagnostics.failed(strict=strict)
@@ -39,8 +44,10 @@ def profile_of(settings: Settings) -> Profile:
 
 def validate(settings: Settings) -> Generation:
     """Load and validate everything (``briefing check``)."""
-    project, diagnostics = load_project(settings.content_dir, settings.vocabularies)
-    return Generation(diagnostics, project)
+    project, diagnostics = load_project(
+        settings.content_dir, settings.vocabularies, preview=settings.preview, drafts=settings.drafts
+    )
+    return Generation(diagnostics, project, summary=summary(project, profile_of(settings)))
 
 
 def generate(settings: Settings) -> Generation:
@@ -76,6 +83,10 @@ def generate(settings: Settings) -> Generation:
         )
     except TemplateProblem as problem:
         diagnostics.error(problem.path, problem.line, 1, problem.message)
-        return Generation(diagnostics, visible)
+        return Generation(diagnostics, visible, summary=result.summary)
+    except OSError as exc:  # a template (or the templates folder) cannot be read
+        where = Path(os.fsdecode(exc.filename)) if exc.filename else settings.templates_dir
+        diagnostics.error(display_path(where), 1, 1, f"cannot read template: {exc.strerror or exc}")
+        return Generation(diagnostics, visible, summary=result.summary)
     latest = max((b.as_of.upper for b in visible.briefings.values()), default=None)
-    return Generation(diagnostics, visible, pages, latest)
+    return Generation(diagnostics, visible, pages, latest, summary=result.summary)

@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from briefing import yaml_hints
 from briefing.diagnostics import Diagnostics, FieldPath
 
 try:  # libyaml is about ten times faster than the pure-Python parser.
@@ -156,9 +157,11 @@ def load_bytes(raw: bytes, display: str, diagnostics: Diagnostics) -> Document |
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = " ".join((exc.problem or exc.context or "invalid YAML").split())
+        context_line = exc.context_mark.line + 1 if exc.context_mark else None
+        advice = yaml_hints.hint(problem, exc.context, text.splitlines(), line, column, context_line)
         if exc.context and exc.context_mark and exc.problem:
             problem += f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
-        diagnostics.error(display, line, column, f"invalid YAML: {problem}")
+        diagnostics.error(display, line, column, f"invalid YAML: {problem}" + (f"; {advice}" if advice else ""))
         return None
     except yaml.reader.ReaderError as exc:
         line, column = position(text, exc.position)

@@ -27,7 +27,8 @@ from pydantic import (
     model_validator,
 )
 
-from briefing.dates import EXAMPLES, EdtfDate, EdtfError, parse_date
+from briefing import suggest
+from briefing.dates import EDTF_PATTERN, EXAMPLES, EdtfDate, EdtfError, parse_date
 from briefing.markings import Marking
 
 if TYPE_CHECKING:
@@ -52,10 +53,7 @@ def _check_id(value: str) -> str:
 
 def _check_country(value: str) -> str:
     if pycountry.countries.get(alpha_2=value) is None or value != value.upper():
-        hint = ""
-        if pycountry.countries.get(alpha_2=value.upper()):
-            hint = f" (did you mean '{value.upper()}'?)"
-        raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code{hint}")
+        raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code{suggest.country_hint(value)}")
     return value
 
 
@@ -67,7 +65,7 @@ def _check_date(value: Any) -> EdtfDate:
     try:
         return parse_date(value)
     except EdtfError as exc:
-        raise ValueError(str(exc)) from None
+        raise ValueError(str(exc) + suggest.date_hint(value)) from None
 
 
 def _check_url(value: str) -> str:
@@ -98,7 +96,13 @@ Date = Annotated[
     EdtfDate,
     PlainValidator(_check_date),
     WithJsonSchema(
-        {"type": "string", "description": "EDTF date, levels 0 and 1", "examples": ["2021-06-27", "2021-06-27~", "2021-06-27/2021-06-29"]}
+        {
+            "type": "string", "pattern": EDTF_PATTERN,
+            "patternErrorMessage": f"not an EDTF date ({EXAMPLES})",
+            "description": "EDTF date, levels 0 and 1: 2021-06-27 (a day), 2021-06 (a month), "
+            "2021-06-27~ (about), 2021-06-27? (uncertain), 2021-06-27/2021-06-29 (between)",
+            "examples": ["2021-06-27", "2021-06-27~", "2021-06-27/2021-06-29"],
+        }
     ),
 ]
 Url = Annotated[str, AfterValidator(_check_url), WithJsonSchema({"type": "string", "format": "uri", "pattern": "^(https?|mailto):"})]
@@ -245,6 +249,8 @@ class Project:
     vocabularies: Vocabularies | None = None
     briefing_files: dict[str, Document] = field(default_factory=dict)
     actor_files: dict[str, tuple[Document, int]] = field(default_factory=dict)
+    in_progress: list[str] = field(default_factory=list)
+    """Draft scaffolds still reading ``FILL IN``, left out of a preview (``serve``) instead of failing it."""
 
 
 # -- what the model's values mean, in words --------------------------------------------------

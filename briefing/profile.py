@@ -47,6 +47,15 @@ class Profile:
         return text + (", drafts included" if self.drafts else "")
 
 
+def left_out(briefing: Briefing, profile: Profile) -> str | None:
+    """Why ``profile`` leaves ``briefing`` out: ``"marking"``, ``"draft"``, or None when it is shown."""
+    if not profile.allows(briefing.marking):
+        return "marking"
+    if briefing.status == "draft" and not profile.drafts:
+        return "draft"
+    return None
+
+
 def effective_marking(briefing: Briefing, event: Event) -> Marking:
     if event.marking is None or event.marking.rank < briefing.marking.rank:
         return briefing.marking
@@ -57,11 +66,8 @@ def apply(project: Project, profile: Profile) -> Project:
     """A copy of ``project`` holding only what ``profile`` may show."""
     briefings: dict[str, Briefing] = {}
     for briefing_id, briefing in project.briefings.items():
-        if not profile.allows(briefing.marking):
-            continue
-        if briefing.status == "draft" and not profile.drafts:
-            continue
-        briefings[briefing_id] = _filter_briefing(briefing, profile)
+        if left_out(briefing, profile) is None:
+            briefings[briefing_id] = _filter_briefing(briefing, profile)
 
     appearing: set[str] = set()
     for briefing in briefings.values():

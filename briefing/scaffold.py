@@ -36,7 +36,7 @@ key_judgments: []
 #    basis: [first-event]
 
 actors: {{}}
-#  actor-id: FILL IN: this actor's role in this briefing
+#  actor-id: "FILL IN: this actor's role in this briefing"
 
 events:
   - id: first-event
@@ -79,8 +79,13 @@ def _target(content: Path, folder: str, item_id: str) -> Path:
         _check_id(item_id)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
+    from briefing.existing import find_existing  # reads content only when a file is made
+
+    where = find_existing(content, folder, item_id)
+    if where is not None:
+        raise ConfigError(f"{folder.rstrip('s')} id '{item_id}' already exists at {where}; choose another id")
     target = content / folder / f"{item_id}.yaml"
-    if target.exists():
+    if target.exists():  # never overwrite, even a file that defines other ids
         raise ConfigError(f"{target} already exists")
     target.parent.mkdir(parents=True, exist_ok=True)
     return target

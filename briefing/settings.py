@@ -27,6 +27,8 @@ class Settings:
     """MkDocs' ``use_directory_urls``: the URL form of links in raw HTML."""
     cache_dir: Path | None = None
     """Where compiled templates are kept between builds (the plugin's ``cache``); None: not kept."""
+    preview: bool = False
+    """``briefing serve``: draft scaffolds still reading FILL IN are drafts in progress, not errors."""
 
     @classmethod
     def from_plugin(

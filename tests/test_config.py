@@ -69,3 +69,14 @@ def _environ() -> dict[str, str]:
     import os
 
     return {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+
+
+def test_an_invalid_plugin_option_is_a_configuration_error(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("max_marking: TLP:CLEAR", "max_marking: TLP:BLUE"))
+    for command in (("check",), ("build",)):
+        run = project.run(*command)
+        assert run.code == 2, (command, run.stderr)
+        assert "option 'max_marking'" in run.stderr and "TLP:BLUE" in run.stderr
+        assert "Traceback" not in run.stderr

@@ -144,3 +144,31 @@ def test_intervals_agree_with_edtf(a: str, b: str) -> None:
         return
     assert expected is not None, f"{text} accepted, edtf rejects it"
     assert (date.lower, date.upper) == expected
+
+
+def test_schema_pattern_accepts_every_form_check_accepts() -> None:
+    import re
+
+    from briefing.dates import EDTF_PATTERN
+
+    pattern = re.compile(EDTF_PATTERN)
+    for text, _ in SPEC_TABLE:
+        assert pattern.match(text), text
+    for text in ["2021-06-27", "201X", "2021-XX-XX", "Y170000002", "2021-06-27?/2021-07"]:
+        assert pattern.match(text), text
+    for text in ["Sept 14 2019", "14/09/2019", "2019/09/14", "last week", "2021-13", "2021-6-1"]:
+        assert not pattern.match(text), text
+
+
+@settings(max_examples=100, deadline=None)
+@given(simple_dates())
+def test_schema_pattern_accepts_what_the_parser_accepts(text: str) -> None:
+    import re
+
+    from briefing.dates import EDTF_PATTERN
+
+    try:
+        parse_date(text)
+    except EdtfError:
+        return
+    assert re.match(EDTF_PATTERN, text), text

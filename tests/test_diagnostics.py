@@ -1,7 +1,8 @@
 """Golden tests: one small file per kind of content error, with the exact diagnostics.
 
 Each case under ``cases/diagnostics/`` is dropped into a copy of a small valid
-project (``cases/base``) and checked with the real ``briefing check``. The
+project (``cases/base``), with ``<case>.actors.yml`` as an actor file if there
+is one, and checked with the real ``briefing check``. The
 expected stderr sits beside it as ``<case>.expected``; ``make goldens``
 rewrites them after an intended change.
 """
@@ -27,6 +28,10 @@ def case_project(tmp_path: Path, case: Path):
     else:
         target = project.content / "briefings" / case.name
     shutil.copy(case, target)
+    # A case may bring the actors it alone references (to show that no warning cascades).
+    companion = case.with_name(case.stem + ".actors.yml")
+    if companion.exists():
+        shutil.copy(companion, project.content / "actors" / f"{case.stem}.yaml")
     return project
 
 
@@ -229,3 +234,45 @@ def test_template_error_in_a_macro_is_a_diagnostic(tmp_path: Path) -> None:
 
 def _line_of(path: Path, text: str) -> int:
     return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+@pytest.mark.parametrize(
+    ("kind", "item_id", "where"),
+    [("actor", "hossein-taeb", "content/actors/actors.yaml:7"), ("briefing", "base", "content/briefings/base.yaml:1")],
+)
+def test_new_refuses_an_id_that_exists_anywhere(kind: str, item_id: str, where: str, tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", content=CASES / "base" / "content")
+    before = sorted(p.name for p in project.content.rglob("*"))
+    run = project.run("new", kind, item_id)
+    assert run.code == 2
+    assert f"{kind} id '{item_id}' already exists at {where}" in run.stderr
+    assert sorted(p.name for p in project.content.rglob("*")) == before  # nothing written
+
+
+@pytest.mark.parametrize("kind", ["briefing", "actor"])
+def test_scaffold_examples_are_valid_yaml_when_uncommented(kind: str) -> None:
+    from briefing import scaffold
+    from briefing.diagnostics import Diagnostics
+    from briefing.load import load_bytes
+
+    template = scaffold.BRIEFING.format(today="2021-07-13") if kind == "briefing" else scaffold.ACTOR.format(actor_id="x")
+    lines = template.splitlines()
+    examples = [i for i, line in enumerate(lines) if line.startswith("#  ")]
+    if kind == "briefing":
+        assert examples  # the key judgment and role note examples
+    for i in examples:
+        lines[i] = " " + lines[i][1:]
+    text = "\n".join(lines).replace("key_judgments: []", "key_judgments:").replace("actors: {}", "actors:")
+    diagnostics = Diagnostics()
+    assert load_bytes(text.encode(), "scaffold.yaml", diagnostics) is not None, diagnostics.format_text()
+
+
+def test_a_broken_actor_file_does_not_cascade(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", content=CASES / "base" / "content")
+    actors = project.content / "actors" / "actors.yaml"
+    actors.write_text(actors.read_text().replace("name: Hossein Taeb", "name: Hossein: Taeb"))
+    run = project.run("check")
+    assert run.code == 1
+    lines = [line for line in run.stderr.splitlines() if ": error: " in line or ": warning: " in line]
+    assert len(lines) == 1, run.stderr  # the YAML error alone: no "unknown actor" in base.yaml
+    assert lines[0].startswith("content/actors/actors.yaml:8:")

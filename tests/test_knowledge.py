@@ -42,7 +42,7 @@ def test_actor_page_lists_all_events_across_briefings_in_date_order(site: Path) 
         ("beta", "b-day"),        # 15 June 2021
     ]
     text = parse(site / "actors" / "irgc" / "index.html").text
-    assert "4 events, in date order." in text
+    assert "4 events, in date order;" in text
     assert "Alpha briefing" in text and "Beta briefing" in text
 
 
@@ -70,8 +70,28 @@ def test_actors_index_grouped_by_kind_with_counts(site: Path) -> None:
     h2 = [t for tag, t in page.headings if tag == "h2"]
     assert h2 == ["State armed force", "Non-state armed group"]
     text = page.text
-    assert re.search(r"Kata'ib Hezbollah \(KH\) \| Iraq \| 3|Kata'ib Hezbollah \(KH\) Iraq 3", text)
-    assert re.search(r"Islamic Revolutionary Guard Corps \(IRGC\) Iran 4", text)
+    # Listed by the name readers use, the formal name beside it.
+    assert re.search(r"KH \(Kata'ib Hezbollah\) \| Iraq \| 3|KH \(Kata'ib Hezbollah\) Iraq 3", text)
+    assert re.search(r"IRGC \(Islamic Revolutionary Guard Corps\) Iran 4", text)
+
+
+def test_actors_sort_by_the_name_readers_use(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    project.write("content/actors/yemen-lebanon.yaml", (
+        "- id: ansar-allah\n  name: Ansar Allah\n  short_name: Houthis\n  kind: non-state-armed-group\n"
+        "- id: hezbollah\n  name: Hezbollah\n  kind: non-state-armed-group\n"
+    ))
+    briefing = project.content / "briefings" / "irgc-taeb-baghdad-meeting.yaml"
+    text = briefing.read_text(encoding="utf-8")
+    old = "actors: [united-states, qassem-soleimani]"
+    assert old in text  # a public build lists only the actors its briefings name
+    briefing.write_text(text.replace(old, "actors: [united-states, qassem-soleimani, ansar-allah, hezbollah]"))
+    run = project.run("render", "--out", str(tmp_path / "md"))
+    assert run.code == 0, run.stderr
+    index = (tmp_path / "md" / "actors" / "index.md").read_text(encoding="utf-8")
+    # The Houthis are found under H, after Hezbollah, with their formal name beside.
+    assert index.index("[Hezbollah]") < index.index("[Houthis](../actors/ansar-allah.md) (Ansar Allah)")
+    assert index.index("[Houthis]") < index.index("[Iraqi Shiite militias]")
 
 
 def test_global_chronology_in_date_order_grouped_by_month(site: Path) -> None:
@@ -92,8 +112,11 @@ def test_global_chronology_in_date_order_grouped_by_month(site: Path) -> None:
     assert keys == sorted(keys)
     months = [t for y in ("2020", "2021") for tag, t in parse(site / "chronology" / y / "index.html").headings if tag == "h2"]
     assert months == ["January 2020", "May 2021", "June 2021"]
-    # The seven-week interval is listed at its earliest bound and marked as a span.
-    assert re.search(r"20 May – 10 July 2021</time> <span class=\"brief-span\">span</span>", html)
+    # The seven-week interval is listed at its earliest bound and marked as a span, explained on hover.
+    assert re.search(
+        r"20 May – 10 July 2021</time> <span class=\"brief-span\" title=\"A period of more than a month, "
+        r"listed at its first day\">span</span>", html
+    )
 
 
 def test_tags_and_related_both_ways(site: Path) -> None:

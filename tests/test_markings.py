@@ -9,6 +9,8 @@ every byte of every output file (gzip files decompressed too) is scanned.
 from __future__ import annotations
 
 import gzip
+import html
+import json
 from pathlib import Path
 
 import pytest
@@ -31,7 +33,7 @@ def restricted_event(scope: str, marking: str | None = None) -> dict:
         "title": canary(scope, "eventtitle"),
         "type": "attack",
         "description": canary(scope, "eventdescription"),
-        "location": {"name": canary(scope, "place"), "country": "IQ"},
+        "location": {"name": canary(scope, "place"), "country": "IQ", "lat": 33.3, "lon": 44.4},
         "actors": [canary(scope, "actor"), "shared-actor"],
         "sources": [canary(scope, "source")],
     }
@@ -113,7 +115,12 @@ def project(tmp_path_factory: pytest.TempPathFactory):
 
 def output_text(site: Path) -> dict[str, str]:
     """Every output file as text, with gzip files decompressed (the sitemap, and every
-    chunk of the Pagefind search bundle: fragments, word index, filters, metadata)."""
+    chunk of the Pagefind search bundle: fragments, word index, filters, metadata).
+
+    File names are scanned too (exports are named after ids), and each text is
+    also read with XML and JSON character references undone, so that an escaped
+    canary in a feed or a JSON file is still found.
+    """
     texts = {}
     for path in sorted(site.rglob("*")):
         if not path.is_file():
@@ -121,8 +128,58 @@ def output_text(site: Path) -> dict[str, str]:
         data = path.read_bytes()
         if data[:2] == b"\x1f\x8b":
             data = gzip.decompress(data)
-        texts[str(path.relative_to(site))] = data.decode("utf-8", "replace").lower()
+        text = data.decode("utf-8", "replace")
+        name = str(path.relative_to(site))
+        texts[name] = "\n".join([name, text, html.unescape(text), _json_strings(text)]).lower()
     return texts
+
+
+def _json_strings(text: str) -> str:
+    """Every string in a JSON document (\\u escapes undone); nothing for other files."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return ""
+    out: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                out.append(str(key))
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        else:
+            out.append(str(value))
+
+    walk(data)
+    return "\n".join(out)
+
+
+#: Export files every build has, whatever the profile (briefing/export/paths.py).
+SITE_EXPORTS = {
+    "feed.xml", "data/index.json", "data/events.csv", "data/events.geojson", "data/stix.json",
+    "data/schema/briefing.schema.json", "data/schema/index.schema.json",
+}
+BRIEFING_EXPORTS = (".json", ".csv", ".geojson", ".stix.json", ".timeline.json")
+
+
+def check_exports(texts: dict[str, str], visible: set[str], profile: str) -> None:
+    """Each visible briefing has every export, and its restricted parts reach them (so the scan reads them)."""
+    assert SITE_EXPORTS <= set(texts), SITE_EXPORTS - set(texts)
+    for scope in visible - {"ambereventinclear"}:
+        for suffix in BRIEFING_EXPORTS:
+            assert f"data/briefings/{canary(scope, 'id')}{suffix}" in texts, (profile, scope, suffix)
+        assert f"feeds/tags/{canary(scope, 'tag')}.xml" in texts
+        assert f"feeds/actors/{canary(scope, 'actor')}.xml" in texts
+    expected = {"data/events.csv": "eventtitle", "data/events.geojson": "eventtitle", "data/stix.json": "eventtitle",
+                "data/index.json": "actorname", "feed.xml": "title"}
+    for scope in visible:
+        for name, field in expected.items():
+            if field == "title" and scope == "ambereventinclear":
+                continue  # an event, not a briefing: no feed entry of its own
+            assert canary(scope, field) in texts[name], (profile, scope, name)
 
 
 PROFILES = {
@@ -141,8 +198,30 @@ def test_canary_scan(project, profile: str, tmp_path: Path) -> None:
     run = project.run("build", "--site-dir", str(site), *args)
     assert run.code == 0, run.stderr
     texts = output_text(site)
-    everything = "\n".join(texts.values())
+    check_exports(texts, visible, profile)
+    assert_no_leaks(texts, visible, profile)
+    # The scan reaches into the search bundle: what a reader may find is in it.
     searchable = "\n".join(text for name, text in texts.items() if name.endswith(".pf_fragment"))
+    for scope in visible:
+        assert canary(scope, "eventtitle") in searchable, f"{profile}: search bundle not scanned"
+    assert "canarystray" not in "\n".join(texts.values())
+    assert not (site / "leaked-report.pdf").exists()
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=list(PROFILES))
+def test_canary_scan_of_briefing_export(project, profile: str, tmp_path: Path) -> None:
+    """``briefing export`` (no site build) filters the same way."""
+    args, visible = PROFILES[profile]
+    out = tmp_path / "out"
+    run = project.run("export", "--out", str(out), *args)
+    assert run.code == 0, run.stderr
+    texts = output_text(out)
+    check_exports(texts, visible, profile)
+    assert_no_leaks(texts, visible, profile)
+
+
+def assert_no_leaks(texts: dict[str, str], visible: set[str], profile: str) -> None:
+    everything = "\n".join(texts.values())
     for scope in SCOPES:
         present = f"canary{scope}" in everything
         if scope in visible:
@@ -152,13 +231,9 @@ def test_canary_scan(project, profile: str, tmp_path: Path) -> None:
                 fields += ["title", "summary", "tag", "rolenote"]
             for field in fields:
                 assert canary(scope, field) in everything, f"{profile}: {canary(scope, field)} missing"
-            # The scan reaches into the search bundle: what a reader may find is in it.
-            assert canary(scope, "eventtitle") in searchable, f"{profile}: search bundle not scanned"
         else:
             leaks = sorted(name for name, text in texts.items() if f"canary{scope}" in text)
             assert not present, f"{profile}: {scope} leaked into {leaks}"
-    assert "canarystray" not in everything
-    assert not (site / "leaked-report.pdf").exists()
 
 
 def test_counts_and_profile_label(project, tmp_path: Path) -> None:

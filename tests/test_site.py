@@ -68,11 +68,37 @@ def test_sourcing_notes(example_site: Path) -> None:
     assert "Of 11 events: 10 rest on a single source" in text
     assert "11 rest on a single outlet" in text
     assert "0 have no source" in text
+    # ...which is said once, and each event that needs attention is named once, under its weakest point.
+    html = (example_site / "briefings" / BRIEFING / "index.html").read_text()
+    notes = html[html.index('class="brief-assessment"'):html.index('class="brief-source"')]
+    assert "All 11 events share this weak point: a single outlet" in parse_text(notes)
+    named = re.findall(r'href="#event-([a-z0-9-]+)"', notes)
+    assert named and len(named) == len(set(named))
+    assert re.search(r"Anonymous sources only</strong> \(4\)", notes)
+    assert notes.index("Anonymous sources only") < notes.index("A single source")
+    # "Reached us" only where a via chain exists: not for the Reuters report itself.
+    reuters = text[text.index("Reuters report of 13 July 2021 ¶"):text.index("Three Iraqi militia sources ¶")]
+    assert "Reached us" not in reuters
     # The photo caption describes the earlier strikes and supports nothing.
     photo = text[text.index("Reached us: Satellite photo of the Iraq-Syria border (caption), via Reuters") :]
     assert "after US air strikes on February 26, 2021" in photo
     assert "an earlier round of US strikes, not the events described in the text" in photo
     assert "Supports: no event" in photo
+
+
+def parse_text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_grades_beside_the_claims(example_site: Path) -> None:
+    html = (example_site / "briefings" / BRIEFING / "index.html").read_text()
+    meeting = html[html.index('id="event-taeb-meeting"'):]
+    meeting = meeting[:meeting.index("</div>")]
+    assert re.search(
+        r'<a href="#source-militia-sources">Three Iraqi militia sources</a> · '
+        r'<abbr class="brief-grade" title="reliability cannot be judged; information probably true">F2</abbr>',
+        meeting,
+    )
 
 
 def test_key_judgments(example_site: Path) -> None:

@@ -25,6 +25,7 @@ INDEX_PAGES = {
     "actors": ("actors/index.md", "actors.md.j2", "actors_index"),
     "chronology": ("chronology/index.md", "chronology.md.j2", "chronology_page"),
     "tags": ("tags/index.md", "tags.md.j2", "tags_page"),
+    "data": ("data/index.md", "data.md.j2", "data_page"),
 }
 
 

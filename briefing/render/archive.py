@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from briefing.dates import MONTHS
+from briefing.export import page as exported
 from briefing.markings import Marking
 from briefing.profile import effective_marking
 from briefing.render import context as ctx
@@ -63,6 +64,9 @@ class Section:
     rows: list[Markup] = field(default_factory=list)
     """Markdown list items of links (a year's months)."""
     timeline: object = None
+    map: Markup | None = None
+    first: int = 1
+    """The number of the first event (events are numbered through the page, as on its map)."""
 
 
 @dataclass(slots=True)
@@ -93,6 +97,10 @@ class CountLink:
     share: float = 0.0
     """The count as a percentage of the largest (for bars)."""
     parts: list[CountLink] = field(default_factory=list)
+    feed: Markup = Markup("")
+    """An Atom feed of what the link leads to (tags), relative to the page."""
+    feed_path: Markup = Markup("")
+    """The same from the site root (for the page's ``<head>``)."""
 
 
 @dataclass(slots=True)
@@ -113,6 +121,8 @@ class ActorYears:
     total: int
     sections: list[Section]
     earlier: list[CountLink]
+    shown: list[Appearance] = field(default_factory=list)
+    """The events listed on the actor's own page, in order (its map numbers them so)."""
 
 
 def _depth_base(path: str) -> str:
@@ -190,6 +200,11 @@ class Archive:
         bounds = (dt.date(year, 1, 1), dt.date(year, 12, 31)) if year is not None else None
         return build_timeline([self._event_view(a, path) for a in appearances], label, bounds)
 
+    def _map(self, appearances: list[Appearance], path: str, map_id: str, label: str) -> Markup | None:
+        """The map of a list page's events; its raw-HTML links climb from the page's URL."""
+        folders = path.count("/") + (1 if self.r.directory_urls else 0)
+        return self.r.events_map(appearances, map_id, label, up="../" * (folders - 1))
+
     def _marking(self, items: list[Any]) -> Marking:
         """The highest marking among appearances or briefing ids."""
         return _highest(
@@ -234,12 +249,17 @@ class Archive:
             if len(in_year) <= PAGE_LIMIT:
                 def whole(chunk: list[Any], page_path: str, year: int = year, months: dict[int, list[Appearance]] = months) -> list[Section]:
                     label = f"Timeline of {sum(len(m) for m in months.values())} events in {year}"
-                    sections = [Section(None, timeline=self._timeline(chunk, page_path, label, year))]
+                    sections = [Section(
+                        None, timeline=self._timeline(chunk, page_path, label, year),
+                        map=self._map(chunk, page_path, f"map-{year}", f"Map of the events of {year}"),
+                    )]
+                    first = 1
                     for month, events in months.items():
                         sections.append(Section(
                             f"{MONTHS[month]} {year}", f"{year}-{month:02d}",
-                            events=[self.event(a, page_path) for a in events],
+                            events=[self.event(a, page_path) for a in events], first=first,
                         ))
+                        first += len(events)
                     return sections
                 self._paged(path, f"Chronology: {year}", intro, up, in_year, whole, kind="event")
                 continue
@@ -258,7 +278,9 @@ class Archive:
                 def month_page(chunk: list[Any], page_path: str, year: int = year, month: int = month) -> list[Section]:
                     label = f"Timeline of {len(chunk)} events in {MONTHS[month]} {year}"
                     return [
-                        Section(None, timeline=self._timeline(chunk, page_path, label)),
+                        Section(None, timeline=self._timeline(chunk, page_path, label), map=self._map(
+                            chunk, page_path, f"map-{year}-{month:02d}", f"Map of the events of {MONTHS[month]} {year}",
+                        )),
                         Section(None, events=[self.event(a, page_path) for a in chunk]),
                     ]
                 self._paged(
@@ -341,7 +363,8 @@ class Archive:
             total=len(by_tag),
             groups=[
                 CountLink(tag, Markup(self.tag_path(tag)[len("tags/"):]), len(by_tag[tag]),
-                          anchor=f"tag-{tag}", share=_share(len(by_tag[tag]), largest))
+                          anchor=f"tag-{tag}", share=_share(len(by_tag[tag]), largest),
+                          feed=exported.tag_feed_link(tag), feed_path=exported.tag_feed_link(tag, base=""))
                 for tag in sorted(by_tag)
             ],
             # A tag reveals no more than the least restricted briefing that carries it.
@@ -385,9 +408,12 @@ class Archive:
         """The events an actor's own page lists (rendered when that page is)."""
         kept, by_year, earlier = self._actor_years[actor_id]
         here = f"actors/{actor_id}.md"
-        sections = [
+        sections: list[Section] = []
+        shown: list[Appearance] = []
+        for year in kept:
             # One very busy year shows its first events here, and all of them on its own page.
-            Section(str(year), f"events-{year}", events=[self.event(a, here) for a in by_year[year][:ACTOR_EVENTS_LIMIT]])
-            for year in kept
-        ]
-        return ActorYears(sum(len(v) for v in by_year.values()), sections, earlier)
+            listed = by_year[year][:ACTOR_EVENTS_LIMIT]
+            sections.append(Section(str(year), f"events-{year}", events=[self.event(a, here) for a in listed],
+                                    first=len(shown) + 1))
+            shown += listed
+        return ActorYears(sum(len(v) for v in by_year.values()), sections, earlier, shown)

@@ -10,7 +10,7 @@ that uses them, so MkDocs validates them like any hand-written link.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
@@ -24,6 +24,14 @@ class Link:
 
     text: str
     href: Markup
+
+
+@dataclass(slots=True)
+class SourceLink(Link):
+    """A source cited by an event: its name, link, and Admiralty grade ('F2') with the grade in words."""
+
+    grade: str | None = None
+    grade_text: str | None = None
 
 
 @dataclass(slots=True)
@@ -54,7 +62,7 @@ class EventView:
     location: str | None
     description: Markup | None
     actors: list[Link]
-    sources: list[Link]
+    sources: list[SourceLink]
     casualties: str | None
     marking: Marking | None
     """Shown only when the event is more restricted than its briefing."""
@@ -77,8 +85,8 @@ class SourceView:
     publisher: str | None
     date: str | None
     url: str | None
-    chain: str
-    """The source and the sources it reached us through: 'X (anonymous), via Reuters'."""
+    chain: str | None
+    """The source and the sources it reached us through: 'X (anonymous), via Reuters'; None without ``via``."""
     grade: str | None
     """Admiralty code such as 'B2'."""
     grade_text: str | None
@@ -89,14 +97,28 @@ class SourceView:
 
 
 @dataclass(slots=True)
+class AttentionGroup:
+    """Events whose weakest point is ``reason`` ('A single source')."""
+
+    reason: str
+    events: list[Link]
+
+
+@dataclass(slots=True)
 class SourcingAssessment:
-    """How well the briefing's events are sourced, computed from the data."""
+    """How well the briefing's events are sourced, computed from the data (:mod:`briefing.render.sourcing`)."""
 
     total_events: int
     single_source: list[Link]
     single_outlet: list[Link]
     anonymous_only: list[Link]
     unsourced: list[Link]
+    attention: list[AttentionGroup] = field(default_factory=list)
+    """Each event that needs attention once, under its weakest point, weakest first."""
+    shared: list[str] = field(default_factory=list)
+    """Weak points every event shares (said once; events with nothing worse are not listed)."""
+    origin: str | None = None
+    """The one source every chain ends at, when there is only one."""
 
 
 @dataclass(slots=True)
@@ -159,6 +181,10 @@ class BriefingPage:
     assessment: SourcingAssessment
     timeline: Any = None
     """A :class:`briefing.render.timeline.Timeline` of the chronology."""
+    map: Markup | None = None
+    """The SVG map of the located events (:mod:`briefing.render.maps`), numbered as the chronology."""
+    data: list[Link] = field(default_factory=list)
+    """This briefing's exports (JSON, CSV, ...) and the site feed, for the "Data:" line."""
 
 
 @dataclass(slots=True)
@@ -190,6 +216,12 @@ class ActorPage:
     history: Any = None
     """``archive.ActorYears``: recent years' event lines, and links to earlier years' pages."""
     more_briefings: int = 0
+    map: Markup | None = None
+    """The SVG map of the located events, numbered as ``events``."""
+    feed: Markup = Markup("")
+    """The actor's Atom feed, relative to the page."""
+    feed_path: Markup = Markup("")
+    """The same from the site root (for the page's ``<head>``)."""
 
 
 @dataclass(slots=True)
@@ -212,6 +244,8 @@ class MonthGroup:
     anchor: str
     events: list[EventView]
     """Listed with the ``event_line`` macro."""
+    first: int = 1
+    """The number of the month's first event in its year (the year's map uses these numbers)."""
 
 
 @dataclass(slots=True)
@@ -219,6 +253,7 @@ class YearGroup:
     year: int
     months: list[MonthGroup]
     timeline: Any = None
+    map: Markup | None = None
 
 
 @dataclass(slots=True)
@@ -234,6 +269,10 @@ class TagGroup:
     id: str
     anchor: str
     briefings: list[Link]
+    feed: Markup = Markup("")
+    """The tag's Atom feed, relative to the page."""
+    feed_path: Markup = Markup("")
+    """The same from the site root (for the page's ``<head>``)."""
 
 
 @dataclass(slots=True)
@@ -257,3 +296,30 @@ class HomePage:
     events: int
     actors: int
     profile: str
+
+
+@dataclass(slots=True)
+class DataFile:
+    """One export file on the Data page."""
+
+    name: str
+    link: Markup
+    description: str
+
+
+@dataclass(slots=True)
+class DataPage:
+    """``data/index.md``: every export of this build, and what it holds."""
+
+    site: list[DataFile]
+    """Files for the whole site: feeds, index, every event, the site's STIX bundle, schemas."""
+    briefings: list[DataBriefing]
+    """Newest first."""
+    profile: str
+
+
+@dataclass(slots=True)
+class DataBriefing:
+    title: str
+    link: Markup
+    files: list[Link]

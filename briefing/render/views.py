@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from briefing.dates import EdtfDate
 from briefing.diagnostics import FieldPath
+from briefing.export import page as exported
 from briefing.markings import Marking
 from briefing.model import (
     LIKELIHOOD,
@@ -31,6 +32,8 @@ from briefing.profile import Profile, effective_marking
 from briefing.render import context as ctx
 from briefing.render.archive import ACTOR_BRIEFINGS_LIMIT, Archive
 from briefing.render.knowledge import Appearance, Knowledge, build_knowledge
+from briefing.render.maps import briefing_map, coordinates_text
+from briefing.render.sourcing import assess
 from briefing.render.text import LinkProblem, markdown
 from briefing.render.timeline import build_timeline
 
@@ -41,6 +44,11 @@ LATEST_ON_HOME = 10
 LinkReporter = Callable[[tuple[str, str], FieldPath, LinkProblem], None]
 
 
+def _by_name_in_use(row: ctx.ActorRow) -> tuple[str, str]:
+    """Actors sort by the name readers use (the short name: 'Houthis', not 'Ansar Allah')."""
+    return ((row.short_name or row.name).casefold(), row.name.casefold())
+
+
 @dataclass(slots=True)
 class _EventFacts:
     date: ctx.DateView
@@ -49,6 +57,7 @@ class _EventFacts:
     casualties: str | None
     marking: Marking | None
     source_names: dict[str, str]
+    source_grades: dict[str, tuple[str, str | None]]
 
 
 @dataclass
@@ -74,6 +83,7 @@ class Views:
         # Keyed by id(): the project outlives the renderer, so ids stay unique meanwhile.
         self._facts: dict[int, _EventFacts] = {}
         self._briefing_source_names: dict[int, dict[str, str]] = {}
+        self._briefing_source_grades: dict[int, dict[str, tuple[str, str | None]]] = {}
         self._dates: dict[str, ctx.DateView] = {}
         self.archive = Archive(self)
 
@@ -121,8 +131,13 @@ class Views:
                 self.source_view(briefing_id, i, s, sources, supports.get(s.id, []))
                 for i, s in enumerate(briefing.sources)
             ],
-            assessment=self.assessment(briefing, sources, order),
+            assessment=assess(briefing, sources, order),
             timeline=build_timeline(events, f"Timeline of the {len(events)} events in this briefing"),
+            map=briefing_map(
+                [(briefing.events[i], view.title, view.date.text, f"#{view.anchor}") for i, view in zip(order, events)],
+                f"map-{briefing_id}", f"Map of the events in {briefing.title}",
+            ),
+            data=exported.briefing_data_links(briefing_id),
         )
 
     def briefing_actors(self, briefing: Briefing) -> list[ctx.ActorRow]:
@@ -134,7 +149,7 @@ class Views:
             for a in involved
             if a in self.project.actors
         ]
-        return sorted(rows, key=lambda r: r.name.casefold())
+        return sorted(rows, key=_by_name_in_use)
 
     def actor_row(self, actor_id: str, base: str, role: str | None = None) -> ctx.ActorRow:
         actor = self.project.actors[actor_id]
@@ -171,7 +186,10 @@ class Views:
             ),
             actors=[self.actor_link(a, base) for a in event.actors if a in self.project.actors],
             sources=[
-                ctx.Link(facts.source_names.get(s, s), Markup(f"{page}#source-{s}")) for s in event.sources
+                ctx.SourceLink(
+                    facts.source_names.get(s, s), Markup(f"{page}#source-{s}"), *facts.source_grades.get(s, (None, None))
+                )
+                for s in event.sources
             ],
             casualties=facts.casualties,
             marking=facts.marking,
@@ -190,7 +208,9 @@ class Views:
             location = event.location.name
             if event.location.country:
                 location += f", {country_name(event.location.country)}"
-            if event.location.precision in ("near", "region"):
+            if event.location.lat is not None and event.location.lon is not None:
+                location += " · " + coordinates_text(event.location.lat, event.location.lon, event.location.precision)
+            elif event.location.precision in ("near", "region"):
                 location += f" ({event.location.precision == 'near' and 'approximate' or 'region'})"
         casualties = None
         if event.casualties is not None:
@@ -208,6 +228,7 @@ class Views:
             casualties=casualties,
             marking=marking if marking is not briefing.marking else None,
             source_names=self._source_names(briefing),
+            source_grades=self._source_grades(briefing),
         )
         return facts
 
@@ -218,6 +239,17 @@ class Views:
                 source.id: self.source_name(source) for source in reversed(briefing.sources)
             }
         return names
+
+    def _source_grades(self, briefing: Briefing) -> dict[str, tuple[str, str | None]]:
+        """Each graded source's Admiralty grade ('F2') and its words, shown beside the claims it supports."""
+        grades = self._briefing_source_grades.get(id(briefing))
+        if grades is None:
+            grades = self._briefing_source_grades[id(briefing)] = {
+                source.id: (grade, grade_words(source.reliability, source.credibility))
+                for source in reversed(briefing.sources)
+                if (grade := f"{source.reliability or ''}{source.credibility or ''}")
+            }
+        return grades
 
     def actor_link(self, actor_id: str, base: str) -> ctx.Link:
         key = (actor_id, base)
@@ -257,7 +289,8 @@ class Views:
         chain = self.source_name(source)
         if source.kind == "anonymous":
             chain += " (anonymous)"
-        for upstream_id in via_chain(source.id, sources).ids[1:]:
+        upstream_ids = via_chain(source.id, sources).ids[1:]
+        for upstream_id in upstream_ids:
             upstream = sources[upstream_id]
             chain += f", via {upstream.publisher or self.source_name(upstream)}"
         grade = f"{source.reliability or ''}{source.credibility or ''}" or None
@@ -270,7 +303,8 @@ class Views:
             publisher=source.publisher,
             date=source.date.display() if source.date else None,
             url=source.url,
-            chain=chain,
+            # "Reached us" is only worth saying when the source came through others (a `via` chain).
+            chain=chain if upstream_ids else None,
             grade=grade,
             grade_text=grade_text,
             count=source.count,
@@ -280,29 +314,6 @@ class Views:
                 else None
             ),
             supports=supports,
-        )
-
-    def assessment(self, briefing: Briefing, sources: dict[str, Source], order: list[int]) -> ctx.SourcingAssessment:
-        single_source, single_outlet, anonymous_only, unsourced = [], [], [], []
-        for i in order:
-            event = briefing.events[i]
-            link = ctx.Link(event.title, Markup(f"#event-{event.id}"))
-            ids = [s for s in dict.fromkeys(event.sources) if s in sources]
-            if not ids:
-                unsourced.append(link)
-                continue
-            if len(ids) == 1:
-                single_source.append(link)
-            if len({via_chain(s, sources).root for s in ids}) == 1:
-                single_outlet.append(link)
-            if all(sources[s].kind == "anonymous" for s in ids):
-                anonymous_only.append(link)
-        return ctx.SourcingAssessment(
-            total_events=len(briefing.events),
-            single_source=single_source,
-            single_outlet=single_outlet,
-            anonymous_only=anonymous_only,
-            unsourced=unsourced,
         )
 
     def markdown(self, owner: tuple[str, str], path: FieldPath, value: str) -> Markup:
@@ -333,6 +344,7 @@ class Views:
         return view
 
     def actor_page(self, actor_id: str, actor: Actor) -> ctx.ActorPage:
+        history = self.archive.actor_years(actor_id)
         appearances = self.knowledge.by_actor.get(actor_id, [])
         briefing_ids = self.knowledge.briefings_by_actor.get(actor_id, [])
         markings = [effective_marking(a.briefing, a.event) for a in appearances]
@@ -362,13 +374,31 @@ class Views:
                 if a in self.project.actors
             ],
             events=[],
-            history=self.archive.actor_years(actor_id),
+            history=history,
             briefings=[
                 ctx.Link(self.project.briefings[b].title, Markup(f"../briefings/{b}.md"))
                 for b in self.latest(briefing_ids)[:ACTOR_BRIEFINGS_LIMIT]
             ],
             more_briefings=max(0, len(briefing_ids) - ACTOR_BRIEFINGS_LIMIT),
             marking=max(markings, key=lambda m: m.rank, default=Marking.CLEAR),
+            map=self.events_map(
+                history.shown, f"map-{actor_id}", f"Map of the events involving {actor.name}",
+                # actors/x.md is served as actors/x/ with directory URLs: one folder deeper.
+                up="../" if self.directory_urls else "",
+            ),
+            feed=exported.actor_feed_link(actor_id),
+            feed_path=exported.actor_feed_link(actor_id, base=""),
+        )
+
+    def events_map(self, appearances: list[Appearance], map_id: str, label: str, up: str = "") -> Markup | None:
+        """The map of events listed on an actor or chronology page, numbered in list order.
+
+        Its links are raw HTML, relative to the page's URL: ``up`` climbs from it to the folder
+        the event views' URLs are relative to.
+        """
+        views = [self.global_event(a) for a in appearances]
+        return briefing_map(
+            [(a.event, v.title, v.date.text, f"{up}{v.url}") for a, v in zip(appearances, views)], map_id, label
         )
 
     def actors_index(self) -> ctx.ActorsIndex:
@@ -377,7 +407,7 @@ class Views:
             by_kind[actor.kind].append(self.actor_row(actor_id, "../"))
         groups = []
         for kind in sorted(by_kind, key=lambda k: list(self.actor_kinds).index(k) if k in self.actor_kinds else 999):
-            rows = sorted(by_kind[kind], key=lambda r: r.name.casefold())
+            rows = sorted(by_kind[kind], key=_by_name_in_use)
             groups.append(ctx.ActorGroup(self.actor_kinds.get(kind, kind), rows))
         return ctx.ActorsIndex(groups=groups, total=len(self.project.actors))
 
@@ -419,6 +449,9 @@ class Views:
 
     def tags_page(self) -> object:
         return self.archive.tags_overview()
+
+    def data_page(self) -> ctx.DataPage:
+        return exported.data_page(self.project, self.profile)
 
     def home_page(self) -> ctx.HomePage:
         return ctx.HomePage(

@@ -1,12 +1,12 @@
-"""Output safety: sanitise page HTML, reproducible dates, atomic site swaps."""
+"""Output safety: sanitise page HTML, reproducible dates, the Content-Security-Policy.
+
+The site folder itself (which folders may be replaced, staging, the swap): destination.py, staging.py.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
-import tempfile
 from pathlib import Path
 
 import nh3
@@ -18,6 +18,11 @@ ALLOWED_TAGS = {
     "li", "mark", "ol", "p", "pre", "small", "span", "strong", "sub", "summary", "sup",
     "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "ul",
 }
+# The build-time maps (briefing/render/maps.py): inline SVG, shapes and text only. No <use>,
+# <image>, <foreignObject>, <style>, event handlers or presentation attributes: colours come
+# from classes. Content reaches these elements only as escaped text.
+SVG_TAGS = {"svg", "g", "path", "circle", "rect", "text", "title", "desc"}
+ALLOWED_TAGS |= SVG_TAGS
 _GENERIC = {"class", "id", "lang", "dir", "title", "role"}
 ALLOWED_ATTRIBUTES = {
     "*": _GENERIC,
@@ -28,7 +33,15 @@ ALLOWED_ATTRIBUTES = {
     "th": _GENERIC | {"style", "align"},
     "ol": _GENERIC | {"start"},
     "span": _GENERIC | {"style"},
+    "svg": _GENERIC | {"viewBox", "aria-labelledby", "aria-hidden"},
+    "path": _GENERIC | {"d"},
+    "circle": _GENERIC | {"cx", "cy", "r"},
+    "rect": _GENERIC | {"x", "y", "width", "height"},
+    "text": _GENERIC | {"x", "y"},
 }
+# A map marker is a link inside the map image: out of the tab order (the list of events is
+# the keyboard and screen-reader path to the same anchors).
+ALLOWED_ATTRIBUTES["a"] = ALLOWED_ATTRIBUTES["a"] | {"tabindex"}
 # Style attributes keep only the properties that Python-Markdown's table alignment
 # and our timeline positions use. Content cannot produce a style attribute at all
 # (it is escaped); the timeline's custom properties are read only by `left` and
@@ -67,34 +80,6 @@ def content_epoch(latest: dt.date | None) -> int:
         return DEFAULT_EPOCH
     moment = dt.datetime(latest.year, latest.month, latest.day, tzinfo=dt.UTC)
     return max(DEFAULT_EPOCH, int(moment.timestamp()))
-
-
-def staging_dir(final: Path) -> Path:
-    """A fresh folder beside ``final`` to build into (same file system, so renames are atomic)."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
-
-
-def swap_in(staged: Path, final: Path) -> None:
-    """Replace ``final`` by ``staged``; the old site stays whole until the new one is in place."""
-    old = final.with_name(f".{final.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if final.exists():
-        final.rename(old)
-    try:
-        staged.rename(final)
-    except OSError:
-        if old.exists():
-            old.rename(final)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-    os.utime(final, None)
-
-
-def discard(staged: Path | None) -> None:
-    if staged is not None:
-        shutil.rmtree(staged, ignore_errors=True)
 
 
 # -- Content-Security-Policy ------------------------------------------------------------------

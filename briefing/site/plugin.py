@@ -16,31 +16,42 @@ Event order in a build (see mkdocs ``commands/build.py``):
 All state lives on the instance: MkDocs keeps one instance across ``serve``
 rebuilds because the plugin defines ``on_startup``. The command line sets
 :attr:`BriefingPlugin.overrides` and :attr:`BriefingPlugin.reporter` on it.
+
+Which site folders a build refuses, the lock and the staging folders are
+:mod:`briefing.site.destination` and :mod:`briefing.site.staging`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import re
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import ConfigurationError, PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from briefing.config import BriefingConfig
-from briefing.diagnostics import Diagnostic
+from briefing.diagnostics import BriefingError, Diagnostic, display_path
+from briefing.discover import kind_of
+from briefing.export.facts import ExportOptions, Memo
 from briefing.generate import Generation, generate
 from briefing.render.template_cache import compiled_templates
 from briefing.settings import Settings
-from briefing.site import output, search
+from briefing.site import output, search, staging
+from briefing.site.destination import Protected
+from briefing.site.preview import PAGE as PROBLEMS_PAGE
+from briefing.site.preview import PreviewState, nav_paths
 
 log = logging.getLogger("mkdocs.plugins.briefing")
 
@@ -50,6 +61,8 @@ PUBLISHABLE = (".md", ".css", ".js", ".svg", ".png", ".jpg", ".jpeg", ".webp", "
 
 #: Up to three folders deep: archive pages such as ``chronology/2021/03/2.md``.
 _SAFE_URI = re.compile(r"(?:[a-z0-9]+(?:-[a-z0-9]+)*/){0,3}[a-z0-9]+(?:-[a-z0-9]+)*\.md")
+#: Export files (briefing.export.paths): the site feed, or under data/ or feeds/, built from ids.
+_SAFE_EXPORT = re.compile(r"feed\.xml|(?:data|feeds)(?:/[a-z0-9]+(?:-[a-z0-9]+)*)+(?:\.[a-z0-9]+)+")
 
 
 class ContentBuildError(PluginError):
@@ -72,6 +85,38 @@ class _LinkWarnings(logging.Handler):
             self.count += 1
 
 
+def protected_folders(config: MkDocsConfig, settings: Settings) -> Protected:
+    """The project's folders that no output folder may touch (see :mod:`briefing.site.destination`)."""
+    theme_dir = config.theme.custom_dir
+    return Protected(
+        root=settings.root,
+        folders={
+            "content": settings.content_dir,
+            "templates": settings.templates_dir,
+            "pages (docs_dir)": Path(config.docs_dir),
+            **({"theme overrides (custom_dir)": Path(theme_dir)} if theme_dir else {}),
+        },
+    )
+
+
+def _readable(path: str | None) -> bool:
+    """True for a regular file this process can open; else say why it is not published."""
+    if path is None:
+        return True
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # never blocks, even on a FIFO
+    except OSError as exc:
+        raise PluginError(f"{display_path(Path(path))}: cannot read: {exc.strerror or exc}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+    finally:
+        os.close(fd)
+    if stat.S_ISREG(mode):
+        return True
+    log.warning("not published: %s is %s, not a regular file", display_path(Path(path)), kind_of(mode))
+    return False
+
+
 class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.overrides: dict[str, Any] = {}
@@ -83,15 +128,24 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         """Why the last build stopped on the content (the command line's one-line summary)."""
         self.settings: Settings | None = None
         self.result: Generation | None = None
-        self.staged: Path | None = None
-        self.final: Path | None = None
+        self.staging: staging.Staging | None = None
+        self.export_memo = Memo()
+        """Export pieces kept between the rebuilds of ``serve`` (briefing.export.facts.Memo)."""
         self.warnings: _LinkWarnings | None = None
         self.csp_hashes: set[str] = set()
         self.csp_files: list[tuple[Path, frozenset[str]]] = []
         self._epoch_is_ours = False
+        self.preview = PreviewState()
+        """``serve`` only: the last good generation and the problems of the last build."""
+        self.pages: dict[str, str] = {}
+        """The Markdown pages this build publishes (under ``serve``, with the problems page)."""
+        self.summary = ""
+        """What this build published and left out, for the terminal (``briefing build`` prints it)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        if self.serving:  # SIGTERM and SIGHUP too let `mkdocs serve` remove its preview folder
+            staging.catch_signals()
 
     def resolve_settings(self, config: MkDocsConfig) -> Settings:
         """The plugin options from mkdocs.yml with the command line's overrides, resolved."""
@@ -110,23 +164,55 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
                 "mkdocs.yml: remove the 'search' plugin: the briefing plugin indexes the site with Pagefind"
             )
         self.content_failure = None
+        self.summary = ""
         self.csp_hashes, self.csp_files = set(), []
+        if self.serving:  # draft scaffolds are drafts in progress, not errors (briefing.site.preview)
+            self.settings = settings = dataclasses.replace(settings, preview=True)
+        if not self.serving:
+            self._stage(config, settings)
         result = self.result = generate(settings)
         self._report(result.diagnostics.sorted())
-        if result.failed(settings.strict):
+        self.pages = result.pages
+        if self.serving:
+            result = self._preview(result, config)
+        elif result.failed(settings.strict):
             errors, warnings = len(result.diagnostics.errors), len(result.diagnostics.warnings)
             self.content_failure = f"{errors} error(s) in content or templates" + (
                 f" and {warnings} warning(s) (--strict)" if settings.strict else ""
             )
             raise ContentBuildError(self.content_failure)
+        else:
+            self.summary = result.summary
         self._set_epoch(result)
         self.warnings = _LinkWarnings(settings.strict)
         logging.getLogger("mkdocs").addHandler(self.warnings)
-        if not self.serving:
-            self.final = Path(config.site_dir)
-            self.staged = output.staging_dir(self.final)
-            config.site_dir = str(self.staged)
         return config
+
+    def _stage(self, config: MkDocsConfig, settings: Settings) -> None:
+        """Check the site folder, lock it, and build into a staging folder beside it."""
+        protected = protected_folders(config, settings)
+        try:
+            self.staging = staging.begin(Path(config.site_dir), protected, force=bool(self.overrides.get("force")))
+        except BriefingError as exc:  # refused, or another build is running
+            raise ConfigurationError(str(exc)) from None
+        except OSError as exc:
+            raise PluginError(f"cannot write beside the site folder: {staging.problem(exc)}") from None
+        config.site_dir = str(self.staging.folder)
+
+    def _preview(self, result: Generation, config: MkDocsConfig) -> Generation:
+        """Under ``serve``, never fail (MkDocs' server would hang): the last good site and the problems."""
+        assert self.settings is not None
+        strict = self.settings.strict
+        served = self.result = self.preview.take(result, strict)
+        # Before any good build, the problems page stands in for the nav's generated pages.
+        generated = [p for p in nav_paths(config.nav) if not (Path(config.docs_dir) / p).exists()]
+        self.pages = self.preview.pages(served, generated)
+        if result.failed(strict):
+            kept = "the last good site" if self.preview.last_good is not None else "only the problems"
+            log.info(f"the build failed: serving {kept}, with the problems at /{PROBLEMS_PAGE[:-3]}/")
+        else:
+            self.summary = result.summary
+        return served
 
     def _report(self, diagnostics: list[Diagnostic]) -> None:
         if self.reporter is not None:
@@ -145,25 +231,50 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.result is not None  # on_config generated, or raised
-        generated = self.result.pages
+        generated = self.pages
+        exported = self._exports(self.result, config)
         for file in list(files):
-            if file.generated_by is not None or file.src_dir != config.docs_dir:
-                continue  # theme assets and other plugins' files
-            if file.src_uri in generated:
-                raise PluginError(
-                    f"{config.docs_dir}/{file.src_uri} collides with a generated page; rename or remove it"
-                )
-            if not file.src_uri.lower().endswith(PUBLISHABLE) or any(
-                part.startswith(".") for part in file.src_uri.split("/")
-            ):
-                log.info("not published (not a page or site asset): %s", file.src_uri)
-                files.remove(file)
+            if file.generated_by is not None:
+                continue  # other plugins' files
+            if file.src_dir == config.docs_dir:
+                if file.src_uri in generated or file.src_uri in exported:
+                    raise PluginError(
+                        f"{config.docs_dir}/{file.src_uri} collides with a generated page; rename or remove it"
+                    )
+                if not file.src_uri.lower().endswith(PUBLISHABLE) or any(
+                    part.startswith(".") for part in file.src_uri.split("/")
+                ):
+                    log.info("not published (not a page or site asset): %s", file.src_uri)
+                    files.remove(file)
+                    continue
+            if file.src_dir in (config.docs_dir, config.theme.custom_dir) and not _readable(file.abs_src_path):
+                files.remove(file)  # never opened by MkDocs: a FIFO would hang the build
         for src_uri, markdown in generated.items():
             # Ids make unsafe paths impossible; check again where files are made.
             if not _SAFE_URI.fullmatch(src_uri):
                 raise PluginError(f"refusing to generate a page at an unsafe path: {src_uri!r}")
             files.append(File.generated(config, src_uri, content=markdown))
+        for path, data in exported.items():
+            if not _SAFE_EXPORT.fullmatch(path):
+                raise PluginError(f"refusing to write an export at an unsafe path: {path!r}")
+            files.append(File.generated(config, path, content=data))
         return files
+
+    def _exports(self, result: Generation, config: MkDocsConfig) -> dict[str, bytes]:
+        """Feeds and data files, from the same filtered model as the pages (briefing.export)."""
+        from briefing.export import exports
+        from briefing.generate import profile_of
+
+        if result.project is None or self.settings is None:
+            return {}
+        options = ExportOptions(
+            profile=profile_of(self.settings),
+            site_url=config.site_url or None,
+            site_name=config.site_name,
+            directory_urls=config.use_directory_urls,
+        )
+        # Under serve, pieces of briefings that did not change are kept from the last build.
+        return exports(result.project, options, memo=self.export_memo if self.serving else None)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         return output.sanitize(html)
@@ -175,6 +286,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         return env
 
     def on_post_page(self, output_content: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self.serving:
+            target = PROBLEMS_PAGE[:-3] + ("/" if config.use_directory_urls else ".html")
+            return self.preview.banner(output_content, get_relative_url(target, page.url))
         return self._with_csp(output_content, Path(page.file.abs_dest_path))
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
@@ -206,25 +320,37 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         warnings = self.warnings.count if self.warnings is not None else 0
         self._detach()
         output.widen_csp(self.csp_files, self.csp_hashes)
+        if self.serving:  # a preview never fails: MkDocs printed the warnings; the site stays served
+            self._index_search(config)
+            if self.summary:
+                log.info(self.summary)
+            return
         if warnings:
             raise PluginError(
                 f"{warnings} warning(s) about links or content during the build (see above); "
                 "the previous site was left as it was"
             )
+        self._index_search(config)
+        if self.staging is not None:
+            staging.finish(self.staging)
+            config.site_dir = str(self.staging.final)
+            self.staging = None
+
+    def _index_search(self, config: MkDocsConfig) -> None:
+        """Index the built pages with Pagefind (before the swap: a site and its index are one build)."""
         try:
             seconds = search.index_site(Path(config.site_dir))
         except search.SearchIndexError as exc:
+            if self.serving:
+                log.warning(f"{exc}; the preview has no search")
+                return
             raise PluginError(f"{exc}; the previous site was left as it was") from None
         log.info(f"search index written in {seconds:.2f} s")
-        if self.staged is not None and self.final is not None:
-            output.swap_in(self.staged, self.final)
-            config.site_dir = str(self.final)
-            self.staged = None
 
     def on_build_error(self, *, error: Exception) -> None:
         self._detach()
-        output.discard(self.staged)
-        self.staged = None
+        staging.abandon(self.staging)
+        self.staging = None
 
     def _detach(self) -> None:
         if self.warnings is not None:

@@ -27,8 +27,8 @@ import cbor2
 #: Where the search bundle lives inside the site (the search script expects it there).
 BUNDLE = "pagefind"
 #: Never in results: header permalinks ("¶"), the timelines (they repeat event titles
-#: without their text) and the page-source footer.
-EXCLUDE_SELECTORS = (".headerlink", ".brief-timeline", ".md-source-file")
+#: without their text), maps (country names, marker numbers) and the page-source footer.
+EXCLUDE_SELECTORS = (".headerlink", ".brief-timeline", ".brief-map", ".md-source-file")
 #: Pagefind's own ready-made interfaces: the site has its own (assets/search.js).
 UNUSED = (
     "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",

@@ -1,0 +1,138 @@
+"""Data out: feeds and machine-readable exports of one build profile.
+
+:func:`exports` takes the project **after** :func:`briefing.profile.apply`
+has filtered it, like the pages do, so nothing above the profile's marking
+can reach any export: it is not in the model these modules read. Output is
+``{path in the site: bytes}``, byte-identical for the same input (no
+clocks, sorted keys, UUIDv5 ids). The MkDocs plugin serves these files with
+the pages (so they land in the staging folder before the atomic swap);
+``briefing export`` writes them without building the site.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # this package's own import stays light: the command line lists FORMAT_NAMES
+    from briefing.export.facts import ExportOptions, Memo
+    from briefing.model import Project
+
+__all__ = ["FORMATS", "FORMAT_NAMES", "exports"]
+
+#: The flat record of each event (briefing.export.facts.event_record), by briefing id.
+Records = dict[str, list[dict[str, Any]]]
+
+
+def _atom(project: Project, options: ExportOptions, memo: Memo, records: Records) -> dict[str, bytes]:
+    from briefing.export.atom import feed_files
+
+    return feed_files(project, options, memo)
+
+
+def _json(project: Project, options: ExportOptions, memo: Memo, records: Records) -> dict[str, bytes]:
+    from briefing.export.jsondata import briefing_files
+
+    return briefing_files(project, options, memo)
+
+
+def _records(project: Project, options: ExportOptions, memo: Memo) -> Records:
+    """The flat record of every event, by briefing id, in page order (shared by CSV and GeoJSON)."""
+    from briefing.export import facts
+
+    def one(b: str) -> list[dict[str, Any]]:
+        briefing = project.briefings[b]
+        return [facts.event_record(project, options, b, briefing, e) for e in facts.events_in_order(briefing)]
+
+    return {b: memo.briefing("records", b, partial(one, b)) for b in sorted(project.briefings)}
+
+
+def _site_order(project: Project, records: Records) -> list[dict[str, Any]]:
+    """Every record of the site: by date, then briefing id, then place in the briefing's file."""
+    from briefing.export import facts
+
+    by_key = {(r["briefing_id"], r["event_id"]): r for rows in records.values() for r in rows}
+    return [by_key[(b, e.id)] for b, _, e in facts.all_events(project)]
+
+
+def _csv(project: Project, options: ExportOptions, memo: Memo, records: Records) -> dict[str, bytes]:
+    from briefing.export import paths
+    from briefing.export.csvdata import events_csv, row
+
+    def rows_of(b: str) -> list[list[str]]:
+        return [row(record) for record in records[b]]
+
+    rows = {b: memo.briefing("csv-rows", b, partial(rows_of, b)) for b in records}
+    out = {paths.briefing_csv(b): memo.briefing("csv", b, partial(events_csv, rows[b])) for b in records}
+    # The site's file: the same rows (records and rows share their order), in the site's order.
+    by_event = {
+        (b, record["event_id"]): cells for b in records for record, cells in zip(records[b], rows[b], strict=True)
+    }
+    out[paths.EVENTS_CSV] = events_csv(
+        by_event[(record["briefing_id"], record["event_id"])] for record in _site_order(project, records)
+    )
+    return out
+
+
+def _geojson(project: Project, options: ExportOptions, memo: Memo, records: Records) -> dict[str, bytes]:
+    from briefing.export import facts, paths
+    from briefing.export.geojsondata import feature_collection
+
+    out = {
+        paths.briefing_geojson(b): memo.briefing("geojson", b, partial(_geojson_bytes, rows))
+        for b, rows in records.items()
+    }
+    out[paths.EVENTS_GEOJSON] = facts.dumps(feature_collection(_site_order(project, records)))
+    return out
+
+
+def _geojson_bytes(rows: list[dict[str, Any]]) -> bytes:
+    from briefing.export import facts
+    from briefing.export.geojsondata import feature_collection
+
+    return facts.dumps(feature_collection(rows))
+
+
+def _stix(project: Project, options: ExportOptions, memo: Memo, records: Records) -> dict[str, bytes]:
+    from briefing.export.stix import stix_files
+
+    return stix_files(project, options, memo)
+
+
+def _timelinejs(project: Project, options: ExportOptions, memo: Memo, records: Records) -> dict[str, bytes]:
+    from briefing.export.timelinejs import timeline_files
+
+    return timeline_files(project, options, memo)
+
+
+#: Every export format by its name on the command line.
+FORMATS: dict[str, Callable[[Project, ExportOptions, Memo, Records], dict[str, bytes]]] = {
+    "atom": _atom,
+    "json": _json,
+    "csv": _csv,
+    "geojson": _geojson,
+    "stix": _stix,
+    "timelinejs": _timelinejs,
+}
+FORMAT_NAMES = tuple(FORMATS)
+
+
+def exports(
+    visible: Project, options: ExportOptions, formats: Iterable[str] = FORMAT_NAMES, memo: Memo | None = None
+) -> dict[str, bytes]:
+    """Every export file of the (already filtered) project, ``{site path: bytes}``, sorted by path.
+
+    ``memo`` keeps pieces between builds (``briefing serve``); without one, everything is made anew.
+    """
+    from briefing.export.facts import Memo
+
+    memo = memo or Memo(enabled=False)
+    memo.begin(visible, options)
+    chosen = list(dict.fromkeys(formats))
+    records: Records = _records(visible, options, memo) if {"csv", "geojson"} & set(chosen) else {}
+    out: dict[str, bytes] = {}
+    for name in chosen:
+        out.update(FORMATS[name](visible, options, memo, records))
+    memo.end()
+    return {path: out[path] for path in sorted(out)}
