@@ -214,6 +214,7 @@ def export_command(
     from briefing.export import write as export_write
     from briefing.export.facts import ExportOptions
     from briefing.generate import profile_of, validate
+    from briefing.history import last_revised, revisions
     from briefing.profile import apply
 
     def action() -> int:
@@ -228,14 +229,20 @@ def export_command(
             _summary(result.diagnostics)
             return 1
         profile = profile_of(settings)
+        visible = apply(result.project, profile)
+        revised: dict[str, Any] = {}
+        if result.history is not None:  # the feeds' `updated`: each briefing's latest visible revision
+            revised = last_revised(revisions(result.history, result.project, visible, profile))
+            result.history.close()
         options = ExportOptions(
             profile=profile,
             site_url=site_url or config.site_url or None,
             site_name=config.site_name,
             directory_urls=settings.directory_urls,
+            revised=tuple(sorted(revised.items())),
         )
         chosen = FORMAT_NAMES if not formats or "all" in formats else tuple(dict.fromkeys(formats))
-        files = exports(apply(result.project, profile), options, chosen)
+        files = exports(visible, options, chosen)
         try:
             target = export_write.write(files, Path(out), protected, settings.root)
         except OSError as exc:  # a full disk, a read-only folder: the previous export stays as it was
@@ -363,7 +370,7 @@ def new_actor(actor_id: str, content: str) -> None:
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["briefing", "actors"]), default="briefing")
+@click.argument("kind", type=click.Choice(["briefing", "actors", "sources"]), default="briefing")
 @config_option
 def schema(kind: str, config_file: str) -> None:
     """Print the JSON Schema of briefing files or actor files (for editor completion).

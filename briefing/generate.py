@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefing.diagnostics import Diagnostics, FieldPath, display_path, format_path
+from briefing.history import History, Revision, check_change_notes, last_revised, read_history, revisions
 from briefing.model import Project
 from briefing.profile import Profile, apply
 from briefing.published import summary
@@ -31,6 +32,18 @@ class Generation:
     pages: dict[str, str] = field(default_factory=dict)
     latest_as_of: dt.date | None = None
     """The latest ``as_of`` of the visible briefings: it dates a reproducible build."""
+    history: History | None = None
+    """The briefings' committed versions (:mod:`briefing.history`), from :func:`validate` only."""
+    revisions: dict[str, list[Revision]] = field(default_factory=dict)
+    """Each visible briefing's visible revisions, newest first."""
+    history_note: str | None = None
+    """What a build says once about history (none, or uncommitted edits)."""
+
+    @property
+    def last_revised(self) -> dict[str, dt.datetime]:
+        """Each visible briefing's latest committed revision date (UTC), for feeds' ``updated``;
+        a briefing without one (no git, never committed) is absent: use its ``as_of``."""
+        return last_revised(self.revisions)
     summary: str = ""
     """What the profile publishes and leaves out, with names: for the terminal only, never the site."""
 
@@ -47,7 +60,12 @@ def validate(settings: Settings) -> Generation:
     project, diagnostics = load_project(
         settings.content_dir, settings.vocabularies, preview=settings.preview, drafts=settings.drafts
     )
-    return Generation(diagnostics, project, summary=summary(project, profile_of(settings)))
+    history = read_history(
+        settings.content_dir, [Path(d.path) for d in project.briefing_files.values()], settings.cache_dir
+    )
+    check_change_notes(history, project, diagnostics)
+    history.close()  # keeps what was worked out; reopened only if a revision needs a past version
+    return Generation(diagnostics, project, history=history, summary=summary(project, profile_of(settings)))
 
 
 def generate(settings: Settings) -> Generation:
@@ -63,6 +81,9 @@ def generate(settings: Settings) -> Generation:
         kind, owner_id = owner
         if kind == "briefing":
             document = visible.briefing_files[owner_id]
+        elif kind == "outlet":
+            document, index = visible.outlet_files[owner_id]
+            path = (index, *path)
         else:
             document, index = visible.actor_files[owner_id]
             path = (index, *path)
@@ -75,11 +96,18 @@ def generate(settings: Settings) -> Generation:
             "mailto and relative links); it is shown as text",
         )
 
+    assert result.history is not None
+    try:
+        found = revisions(result.history, result.project, visible, profile)
+    finally:
+        result.history.close()
     cache = compiled_templates(settings.cache_dir) if settings.cache_dir is not None else None
     try:
         pages = render_pages(
             visible, profile, settings.templates_dir, report,
             directory_urls=settings.directory_urls, bytecode_cache=cache,
+            # Pages say it when there is no history at all; uncommitted edits are labelled where they show.
+            revisions=found, history_note=result.history.note() if result.history.unavailable else None,
         )
     except TemplateProblem as problem:
         diagnostics.error(problem.path, problem.line, 1, problem.message)
@@ -89,4 +117,8 @@ def generate(settings: Settings) -> Generation:
         diagnostics.error(display_path(where), 1, 1, f"cannot read template: {exc.strerror or exc}")
         return Generation(diagnostics, visible, summary=result.summary)
     latest = max((b.as_of.upper for b in visible.briefings.values()), default=None)
-    return Generation(diagnostics, visible, pages, latest, summary=result.summary)
+    # The history itself (every past version) stays behind: only what the pages showed goes on.
+    return Generation(
+        diagnostics, visible, pages, latest, revisions=found, history_note=result.history.note(),
+        summary=result.summary,
+    )

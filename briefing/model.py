@@ -29,6 +29,7 @@ from pydantic import (
 
 from briefing import suggest
 from briefing.dates import EDTF_PATTERN, EXAMPLES, EdtfDate, EdtfError, parse_date
+from briefing.estimative import EstimativeWords
 from briefing.markings import Marking
 
 if TYPE_CHECKING:
@@ -163,10 +164,16 @@ class Event(_Strict):
 
 
 class Source(_Strict):
-    """Where information came from, and how far it can be trusted."""
+    """Where information came from, and how far it can be trusted.
+
+    With ``outlet`` the source is one report of a source in the registry
+    (``content/sources/``): kind, publisher and reliability come from there,
+    and the briefing gives only what belongs to the report.
+    """
 
     id: Id
-    kind: Id
+    outlet: Id | None = None
+    kind: Id | None = None
     title: Text | None = None
     publisher: Text | None = None
     date: Date | None = None
@@ -175,7 +182,23 @@ class Source(_Strict):
     count: int | None = Field(None, ge=1)
     description: Text | None = None
     reliability: Reliability | None = None
+    reliability_note: Text | None = None
+    """Why this reliability grade (required to override the registry's)."""
     credibility: int | None = Field(None, ge=1, le=6)
+
+
+class Outlet(_Strict):
+    """One entry of the source registry (``content/sources/*.yaml``): graded once, shared by all briefings."""
+
+    id: Id
+    name: Text
+    kind: Id
+    publisher: Text | None = None
+    url: Url | None = None
+    country: Country | None = None
+    reliability: Reliability
+    reliability_note: Text
+    description: Text | None = None
 
 
 class KeyJudgment(_Strict):
@@ -185,6 +208,8 @@ class KeyJudgment(_Strict):
     likelihood: Likelihood | None = None
     confidence: Confidence
     basis: list[Id] = []
+    change_note: Text | None = None
+    """Why the likelihood or confidence changed in this revision (shown in the briefing's revisions)."""
 
 
 class Briefing(_Strict):
@@ -238,6 +263,8 @@ class Vocabularies(BaseModel):
     event_types: dict[Id, Text]
     actor_kinds: dict[Id, Text]
     source_kinds: dict[Id, Text]
+    estimative: EstimativeWords | None = None
+    """Word lists of the estimative-language checks (:mod:`briefing.estimative`)."""
 
 
 @dataclass
@@ -249,6 +276,9 @@ class Project:
     vocabularies: Vocabularies | None = None
     briefing_files: dict[str, Document] = field(default_factory=dict)
     actor_files: dict[str, tuple[Document, int]] = field(default_factory=dict)
+    outlets: dict[str, Outlet] = field(default_factory=dict)
+    """The source registry (``content/sources/``), by id."""
+    outlet_files: dict[str, tuple[Document, int]] = field(default_factory=dict)
     in_progress: list[str] = field(default_factory=list)
     """Draft scaffolds still reading ``FILL IN``, left out of a preview (``serve``) instead of failing it."""
 

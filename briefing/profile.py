@@ -66,8 +66,9 @@ def apply(project: Project, profile: Profile) -> Project:
     """A copy of ``project`` holding only what ``profile`` may show."""
     briefings: dict[str, Briefing] = {}
     for briefing_id, briefing in project.briefings.items():
-        if left_out(briefing, profile) is None:
-            briefings[briefing_id] = _filter_briefing(briefing, profile)
+        shown = visible_briefing(briefing, profile)
+        if shown is not None:
+            briefings[briefing_id] = shown
 
     appearing: set[str] = set()
     for briefing in briefings.values():
@@ -93,7 +94,18 @@ def apply(project: Project, profile: Profile) -> Project:
         vocabularies=project.vocabularies,
         briefing_files=project.briefing_files,
         actor_files=project.actor_files,
+        # The registry is shared by every build (it holds nothing restricted); which
+        # briefings and events rest on an outlet follows from the filtered briefings.
+        outlets=project.outlets,
+        outlet_files=project.outlet_files,
     )
+
+
+def visible_briefing(briefing: Briefing, profile: Profile) -> Briefing | None:
+    """What ``profile`` may show of one briefing (any version of it, past ones too), or None."""
+    if left_out(briefing, profile) is not None:
+        return None
+    return _filter_briefing(briefing, profile)
 
 
 def _filter_briefing(briefing: Briefing, profile: Profile) -> Briefing:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pydantic
 
-from briefing.model import Actor, Briefing
+from briefing.model import Actor, Briefing, Outlet
 
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
 
@@ -30,6 +30,7 @@ class KnownIds:
 
 def json_schema(kind: str, vocabularies: Any = None, known: KnownIds | None = None) -> dict[str, Any]:
     """``briefing``: one briefing file. ``actors``: an actor file (a list of actors).
+    ``sources``: a file of the source registry (a list of sources).
 
     With ``vocabularies`` (a validated ``Vocabularies``), event types and actor
     and source kinds are enums of the project's ids, each described by its
@@ -57,6 +58,11 @@ def json_schema(kind: str, vocabularies: Any = None, known: KnownIds | None = No
             defs["KeyJudgment"]["properties"]["basis"]["items"]["examples"] = known.events
         if known.sources:
             defs["Event"]["properties"]["sources"]["items"]["examples"] = known.sources
+    elif kind == "sources":
+        schema = pydantic.TypeAdapter(list[Outlet]).json_schema()
+        schema["title"] = "Source registry file (content/sources/*.yaml)"
+        if vocabularies is not None:
+            _enum(schema["$defs"]["Outlet"]["properties"]["kind"], vocabularies.source_kinds)
     else:
         schema = pydantic.TypeAdapter(list[Actor]).json_schema()
         schema["title"] = "Actor file (content/actors/*.yaml)"

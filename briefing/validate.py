@@ -20,11 +20,11 @@ import pydantic
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
-from briefing import salvage, suggest
+from briefing import estimative, registry, salvage, suggest
 from briefing.diagnostics import Diagnostics, FieldPath, did_you_mean, display_path, format_path
 from briefing.discover import content_files, read_regular
 from briefing.load import MAX_FILE_BYTES, Document, Mark, load_bytes
-from briefing.model import Actor, Briefing, Project, Vocabularies, _check_id, via_chain
+from briefing.model import Actor, Briefing, Outlet, Project, Vocabularies, _check_id, via_chain
 from briefing.scaffold import PLACEHOLDER
 
 # Parsed files keyed by path and content hash: `serve` re-validates only what changed.
@@ -135,6 +135,8 @@ def load_project(
     briefing_files = content_files(content_dir / "briefings", diagnostics)
     if actor_files is None or briefing_files is None:
         return project, diagnostics  # a folder cannot be read: everything else would follow from that
+    outlet_files = content_files(content_dir / "sources", diagnostics) or []
+    _load_entries(outlet_files, list[Outlet], project.outlets, project.outlet_files, "source", diagnostics)
 
     for file in actor_files:
         display = display_path(file)
@@ -198,8 +200,34 @@ def load_project(
 
     project.briefings = dict(sorted(project.briefings.items()))
     project.actors = dict(sorted(project.actors.items()))
+    project.outlets = dict(sorted(project.outlets.items()))
     _check_references(project, diagnostics, failed)
+    registry.resolve(project)
     return project, diagnostics
+
+
+def _load_entries(
+    files: list[Path], kind: Any, entries: dict[str, Any], where: dict[str, tuple[Document, int]], what: str,
+    diagnostics: Diagnostics,
+) -> None:
+    """Load files that each hold a list of entries with ids (the source registry)."""
+    for file in files:
+        display = display_path(file)
+        document, items = _parse(file, display, kind, diagnostics)
+        if items is None or document is None:
+            continue
+        for index, item in enumerate(items):
+            if item.id in where:
+                other, other_index = where[item.id]
+                here, there = document.mark((index, "id")), other.mark((other_index, "id"))
+                diagnostics.error(
+                    display, here.line, here.column,
+                    f"[{index}].id: duplicate {what} id '{item.id}' "
+                    f"(also defined at {other.path}:{there.line}:{there.column})",
+                )
+                continue
+            entries[item.id] = item
+            where[item.id] = (document, index)
 
 
 def _in_progress(document: Document | None, found: Diagnostics) -> bool:
@@ -280,6 +308,7 @@ def _check_references(project: Project, diagnostics: Diagnostics, failed: _Faile
     known_actors: dict[str, list[str | None]] = {**{a: [] for a in failed.partial_actors}, **actor_names}
     known_briefings = set(project.briefings) | set(failed.briefing_ids)
     vocab_file = failed.vocabularies
+    wording = estimative.checker(vocab.estimative if vocab else None)
 
     def vocabulary(report: _Reporter, path: FieldPath, value: Any, allowed: dict[str, str], what: str, section: str) -> None:
         if value is None or value in allowed:
@@ -301,6 +330,18 @@ def _check_references(project: Project, diagnostics: Diagnostics, failed: _Faile
                 report.error(("affiliations", i), f"actor '{actor_id}' cannot be affiliated with itself")
             elif parent not in failed.actor_words:
                 report.unknown(("affiliations", i), parent, known_actors, "actor", others={"briefing": known_briefings})
+
+    for outlet_id, outlet in project.outlets.items():
+        document, index = project.outlet_files[outlet_id]
+        if vocab is not None:
+            report = _Reporter(document, diagnostics, prefix=(index,))
+            vocabulary(report, ("kind",), outlet.kind, vocab.source_kinds, "source kind", "source_kinds")
+
+    def reporter(briefing_id: str) -> _Reporter:
+        return _Reporter(project.briefing_files[briefing_id], diagnostics)
+
+    registry.check(project, reporter)
+    registry.check_consistent_grades(project, reporter)
 
     checked = [(b, briefing, project.briefing_files[b], False) for b, briefing in project.briefings.items()]
     checked += [(b, briefing, document, True) for b, (briefing, document) in failed.partial_briefings.items()]
@@ -333,6 +374,9 @@ def _check_references(project: Project, diagnostics: Diagnostics, failed: _Faile
                     ("key_judgments", i, "basis", j), event_id, event_ids, "event",
                     others={"source": source_ids, "actor": known_actors},
                 )
+            if not partial:
+                for message in wording.problems(judgment):
+                    report.warning(("key_judgments", i, "statement"), message, block_line=True)
 
         for i, event in enumerate(briefing_events):
             if vocab is not None:
@@ -437,9 +481,14 @@ class _Reporter:
         mark, where = self._at(path, key)
         self.diagnostics.error(self.document.path, mark.line, mark.column, f"{where}: {message}")
 
-    def warning(self, path: FieldPath, message: str) -> None:
+    def warning(self, path: FieldPath, message: str, block_line: bool = False) -> None:
+        """``block_line``: for a ``>``/``|`` text, point at its first line, not at the indicator."""
         mark, where = self._at(path)
-        self.diagnostics.warning(self.document.path, mark.line, mark.column, f"{where}: {message}")
+        line, column = mark.line, mark.column
+        if block_line and mark.block:
+            text = self.document.text.split("\n", line + 1)[line] if self.document.text else ""
+            line, column = line + 1, len(text) - len(text.lstrip(" ")) + 1
+        self.diagnostics.warning(self.document.path, line, column, f"{where}: {message}")
 
     def unknown(
         self, path: FieldPath, value: str | None, known: Iterable[str] | dict[str, list[str | None]], what: str,

@@ -204,7 +204,7 @@ def test_random_strings_never_break_the_page(scratch, title, summary, event_titl
     assert not result.diagnostics.errors, result.diagnostics.format_text()
     html = _markdown().convert(result.pages["briefings/random.md"].split("---\n", 2)[2])
     assert len(re.findall(r"<h1", html)) == 1
-    assert re.findall(r"<h2[^>]*>([^<]*)", html) == ["Summary", "Chronology", "Actors", "Sourcing notes"]
+    assert re.findall(r"<h2[^>]*>([^<]*)", html) == ["Summary", "Chronology", "Actors", "Sourcing notes", "Revisions"]
     assert re.findall(r'<h3 id="(event-e\d)"', html) == ["event-e1", "event-e2"]
     assert html.count('<div class="brief-event">') == 2
     assert len(re.findall(r"<tr>", html)) == 2  # the actors table: header + one actor

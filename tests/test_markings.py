@@ -35,7 +35,7 @@ def restricted_event(scope: str, marking: str | None = None) -> dict:
         "description": canary(scope, "eventdescription"),
         "location": {"name": canary(scope, "place"), "country": "IQ", "lat": 33.3, "lon": 44.4},
         "actors": [canary(scope, "actor"), "shared-actor"],
-        "sources": [canary(scope, "source")],
+        "sources": [canary(scope, "source"), canary(scope, "report")],
     }
     if marking:
         event["marking"] = marking
@@ -79,8 +79,18 @@ def briefing(scope: str, marking: str, status: str = "published", extra_events: 
         ],
         "actors": {canary(scope, "actor"): canary(scope, "rolenote")},
         "events": events,
-        "sources": [restricted_source(scope)] + [restricted_source(e["sources"][0].removeprefix("canary").removesuffix("source")) for e in (extra_events or [])],
+        "sources": [
+            source
+            for s in [scope] + [e["sources"][0].removeprefix("canary").removesuffix("source") for e in (extra_events or [])]
+            for source in (restricted_source(s), registry_report(s))
+        ],
     }
+
+
+def registry_report(scope: str) -> dict:
+    """A report of the shared registry source: its page lists only the visible ones."""
+    return {"id": canary(scope, "report"), "outlet": "shared-outlet", "title": canary(scope, "reporttitle"),
+            "credibility": 3}
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +114,10 @@ def project(tmp_path_factory: pytest.TempPathFactory):
         project.write(f"content/briefings/{briefing_id}.yaml", yaml.safe_dump(data, allow_unicode=True))
     actors = [actor(s) for s in SCOPES] + [{"id": "shared-actor", "name": "Shared actor", "kind": "other"}]
     project.write("content/actors/actors.yaml", yaml.safe_dump(actors, allow_unicode=True))
+    project.write("content/sources/registry.yaml", yaml.safe_dump([{
+        "id": "shared-outlet", "name": "Shared outlet", "kind": "news-report", "reliability": "B",
+        "reliability_note": "Used by briefings of every marking.",
+    }]))
     # Stray files an editor might drop next to the hand-written pages.
     project.write("site_config/pages/leaked-report.pdf", canary("stray", "pdf"))
     project.write("site_config/pages/.hidden-notes.md", canary("stray", "hidden"))
@@ -206,6 +220,10 @@ def test_canary_scan(project, profile: str, tmp_path: Path) -> None:
         assert canary(scope, "eventtitle") in searchable, f"{profile}: search bundle not scanned"
     assert "canarystray" not in "\n".join(texts.values())
     assert not (site / "leaked-report.pdf").exists()
+    # The registry source's page lists the visible reports, and only those.
+    outlet_page = texts["sources/shared-outlet/index.html"]
+    for scope in SCOPES:
+        assert (canary(scope, "reporttitle") in outlet_page) == (scope in visible), (profile, scope)
 
 
 @pytest.mark.parametrize("profile", PROFILES, ids=list(PROFILES))
@@ -226,7 +244,7 @@ def assert_no_leaks(texts: dict[str, str], visible: set[str], profile: str) -> N
         present = f"canary{scope}" in everything
         if scope in visible:
             fields = ["eventtitle", "datenote", "place", "actorname", "alias", "nativename", "sourcetitle",
-                      "publisher", "eventdescription", "judgment"]
+                      "publisher", "eventdescription", "judgment", "reporttitle"]
             if scope != "ambereventinclear":
                 fields += ["title", "summary", "tag", "rolenote"]
             for field in fields:
@@ -277,3 +295,76 @@ def test_plugin_options_in_mkdocs_yml(project, tmp_path: Path) -> None:
         assert canary("amberbrief", "title") in "\n".join(output_text(site).values())
     finally:
         config.write_text(original)
+
+
+# -- history: restricted text that existed only in earlier commits ------------------------------------
+
+HISTORY_SCOPES = ("histamberevent", "histredversion", "histnowamber")
+
+
+def history_briefing(version: int) -> tuple[dict, dict]:
+    """Two briefings at ``version`` (1 or 2) of the history scenario."""
+    base_event = {"date": "2021-06-01", "type": "attack", "sources": ["s1"]}
+    source = [{"id": "s1", "kind": "news-report", "publisher": "Wire"}]
+    # 1: an AMBER event and a judgment resting on it; an event CLEAR then, AMBER now.
+    # 2: the AMBER event and its judgment gone.
+    events = [
+        {**base_event, "id": "plain", "title": "Plain event"},
+        {**base_event, "id": "later", "title": canary("histnowamber", "eventtitle")}
+        | ({"marking": "TLP:AMBER"} if version == 2 else {}),
+    ]
+    judgments = [{"statement": "Plain judgment about the militias.", "confidence": "low", "basis": ["plain"]}]
+    if version == 1:
+        events.append({**base_event, "id": "amber", "title": canary("histamberevent", "eventtitle"),
+                       "marking": "TLP:AMBER", "description": canary("histamberevent", "eventdescription")})
+        judgments.append({"statement": canary("histamberevent", "judgment"), "confidence": "low", "basis": ["amber"]})
+    first = {"title": "History canary", "as_of": "2021-07-01", "summary": "Plain.", "key_judgments": judgments,
+             "events": events, "sources": source}
+    # A briefing that was RED in its first version and is CLEAR now.
+    red = canary("histredversion", "text")
+    second = {"title": red if version == 1 else "Now clear", "as_of": "2021-07-01",
+              "marking": "TLP:RED" if version == 1 else "TLP:CLEAR", "summary": red if version == 1 else "Clear.",
+              "key_judgments": [{"statement": red if version == 1 else "Clear judgment.", "confidence": "low"}],
+              "events": [{**base_event, "id": "e", "title": red if version == 1 else "Clear event"}],
+              "sources": source}
+    return first, second
+
+
+@pytest.fixture(scope="module")
+def history_project(tmp_path_factory: pytest.TempPathFactory):
+    from conftest import git
+
+    project = make_project(tmp_path_factory.mktemp("markings-history") / "project", content=None)
+    project.write("content/actors/actors.yaml", "[]\n")
+    git(project.root, "init", "-q")
+    for version in (1, 2):
+        first, second = history_briefing(version)
+        project.write("content/briefings/hist-one.yaml", yaml.safe_dump(first))
+        project.write("content/briefings/hist-two.yaml", yaml.safe_dump(second))
+        git(project.root, "add", "-A")
+        git(project.root, "commit", "-q", "-m", f"v{version}", date=f"2021-07-0{version}T12:00:00+00:00")
+    return project
+
+
+HISTORY_PROFILES = {
+    "default": ([], set()),
+    "amber": (["--max-marking", "TLP:AMBER"], {"histamberevent", "histnowamber"}),
+    "red": (["--max-marking", "TLP:RED"], set(HISTORY_SCOPES)),
+}
+
+
+@pytest.mark.parametrize("profile", HISTORY_PROFILES, ids=list(HISTORY_PROFILES))
+def test_canary_scan_of_history(history_project, profile: str, tmp_path: Path) -> None:
+    args, visible = HISTORY_PROFILES[profile]
+    site = tmp_path / "site"
+    run = history_project.run("build", "--strict", "--site-dir", str(site), *args)
+    assert run.code == 0, run.stderr
+    texts = output_text(site)
+    everything = "\n".join(texts.values())
+    assert "revisions" in texts["briefings/hist-one/index.html"]
+    for scope in HISTORY_SCOPES:
+        leaks = sorted(name for name, text in texts.items() if f"canary{scope}" in text)
+        if scope in visible:
+            assert leaks, f"{profile}: {scope} should be visible (else this scan proves nothing)"
+        else:
+            assert f"canary{scope}" not in everything, f"{profile}: {scope} leaked into {leaks}"

@@ -28,7 +28,7 @@ def test_sections_in_contract_order(example_site: Path) -> None:
     h1 = [text for tag, text in page.headings if tag == "h1"]
     assert h1 == ["IRGC intelligence chief urges Iraqi militias to step up attacks on US targets"]
     h2 = [text for tag, text in page.headings if tag == "h2"]
-    assert h2 == ["Summary", "Key judgments", "Chronology", "Actors", "Sourcing notes"]
+    assert h2 == ["Summary", "Key judgments", "Chronology", "Actors", "Sourcing notes", "Revisions"]
 
 
 def test_metadata_and_marking(example_site: Path) -> None:

@@ -1,8 +1,10 @@
 """Atom feeds (RFC 4287), written with feedgen: the site's, and one per tag and per actor.
 
-Entries are briefings, newest first. ``updated`` is the briefing's ``as_of``
-(its last day, at midnight UTC), never a clock, so a feed changes only when
-the content does. Every entry carries its marking three ways: as ``rights``,
+Entries are briefings, newest first. ``updated`` is the date of the
+briefing's latest committed revision when the content is in git
+(:mod:`briefing.history`), else its ``as_of`` (its last day, at midnight UTC);
+``published`` is the ``as_of``. Never a clock, so a feed changes only when the
+content (or its history) does. Every entry carries its marking three ways: as ``rights``,
 as a category in the TLP scheme, and as the first line of the summary.
 Ids are ``urn:uuid:`` UUIDv5 of our ids, so they survive a change of
 ``site_url``. Without a ``site_url`` links are relative to the feed.
@@ -35,12 +37,13 @@ def _href(options: ExportOptions, feed_path: str, target: str) -> str:
 
 def _entry(project: Project, options: ExportOptions, feed_path: str, briefing_id: str) -> FeedEntry:
     briefing = project.briefings[briefing_id]
-    updated = facts.moment(briefing.as_of.upper)
+    published = facts.moment(briefing.as_of.upper)
+    updated = _updated(project, options, briefing_id)
     entry = FeedEntry()
     entry.id(f"urn:uuid:{facts.uuid_for('briefing', briefing_id)}")
     entry.title(briefing.title)
     entry.updated(updated)
-    entry.published(updated)
+    entry.published(min(published, updated))
     entry.link(
         href=_href(options, feed_path, paths.briefing_page(briefing_id, options.directory_urls)),
         rel="alternate", type="text/html",
@@ -52,6 +55,12 @@ def _entry(project: Project, options: ExportOptions, feed_path: str, briefing_id
     marking = f"<p><strong>{html.escape(briefing.marking.value)}</strong> · as of {html.escape(briefing.as_of.display())}</p>"
     entry.summary(marking + facts.html(briefing.summary), type="html")
     return entry
+
+
+def _updated(project: Project, options: ExportOptions, briefing_id: str) -> dt.datetime:
+    """The briefing's latest committed revision, else its ``as_of``."""
+    revised = dict(options.revised).get(briefing_id)
+    return revised if revised is not None else facts.moment(project.briefings[briefing_id].as_of.upper)
 
 
 class _Feeds:
@@ -85,7 +94,7 @@ class _Feeds:
             if key not in self.entries:
                 self.entries[key] = _entry(self.project, self.options, feed_path, briefing_id)
             fg.add_entry(self.entries[key], order="append")
-            latest = max(latest, facts.moment(self.project.briefings[briefing_id].as_of.upper))
+            latest = max(latest, _updated(self.project, self.options, briefing_id))
         fg.updated(latest)
         data: bytes = fg.atom_str(pretty=True, xml_declaration=True, encoding="UTF-8")
         return data

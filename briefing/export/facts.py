@@ -39,6 +39,8 @@ class ExportOptions:
     """MkDocs' ``site_url``; without it, links are relative to the site root."""
     site_name: str = "Briefings"
     directory_urls: bool = True
+    revised: tuple[tuple[str, dt.datetime], ...] = ()
+    """Each briefing's latest committed revision date (:mod:`briefing.history`): the feeds' ``updated``."""
 
 
 class Memo:

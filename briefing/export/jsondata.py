@@ -297,8 +297,8 @@ class _Builder:
         code, words = facts.grade(source)
         return SourceOut(
             id=source.id,
-            kind=source.kind,
-            kind_label=self.source_kinds.get(source.kind, source.kind),
+            kind=source.kind or "",  # set for every valid source (its own, or its outlet's)
+            kind_label=self.source_kinds.get(source.kind or "", source.kind or ""),
             title=source.title,
             publisher=source.publisher,
             date=self.date(source.date) if source.date else None,

@@ -169,8 +169,9 @@ class _Bundler:
         return out
 
     def reference(self, source: Source) -> dict[str, Any]:
-        name = source.title or source.publisher or self.source_kinds.get(source.kind, source.kind)
-        words = [self.source_kinds.get(source.kind, source.kind)]
+        kind = source.kind or ""  # set for every valid source (its own, or its outlet's)
+        name = source.title or source.publisher or self.source_kinds.get(kind, kind)
+        words = [self.source_kinds.get(kind, kind)]
         code, grade_words = facts.grade(source)
         if code:
             words.append(f"grade {code}: {grade_words}")

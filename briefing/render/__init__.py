@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jinja2
 
+from briefing.history import Revision
 from briefing.model import Project
 from briefing.profile import Profile
 from briefing.render.environment import TemplateProblem, template_environment, template_problems
@@ -25,6 +26,8 @@ INDEX_PAGES = {
     "actors": ("actors/index.md", "actors.md.j2", "actors_index"),
     "chronology": ("chronology/index.md", "chronology.md.j2", "chronology_page"),
     "tags": ("tags/index.md", "tags.md.j2", "tags_page"),
+    "sources": ("sources/index.md", "sources.md.j2", "sources_index"),
+    "changes": ("changes/index.md", "changes.md.j2", "changes_page"),
     "data": ("data/index.md", "data.md.j2", "data_page"),
 }
 
@@ -37,16 +40,20 @@ def render_pages(
     *,
     directory_urls: bool = True,
     bytecode_cache: jinja2.BytecodeCache | None = None,
+    revisions: dict[str, list[Revision]] | None = None,
+    history_note: str | None = None,
 ) -> dict[str, str]:
     """Render every page of the (already filtered) project, sorted by path.
 
     ``directory_urls`` is MkDocs' ``use_directory_urls``: links in raw HTML (the
     timelines) must be written as the site's URLs, since MkDocs rewrites only
-    Markdown links. Raises :class:`TemplateProblem` when a template is at fault.
+    Markdown links. ``revisions`` are each briefing's visible revisions
+    (:mod:`briefing.history`); ``history_note`` is said where there is no history.
+    Raises :class:`TemplateProblem` when a template is at fault.
     """
     with template_problems(templates_dir):
         env = template_environment(templates_dir, bytecode_cache)
-        views = Views(project, profile, report, directory_urls)
+        views = Views(project, profile, report, directory_urls, revisions or {}, history_note)
         pages: dict[str, str] = {}
         briefing_template = env.get_template("briefing.md.j2")
         for briefing_id, briefing in project.briefings.items():
@@ -54,6 +61,9 @@ def render_pages(
         actor_template = env.get_template("actor.md.j2")
         for actor_id, actor in project.actors.items():
             pages[f"actors/{actor_id}.md"] = actor_template.render(page=views.actor_page(actor_id, actor))
+        source_template = env.get_template("source.md.j2")
+        for outlet_id in project.outlets:
+            pages[f"sources/{outlet_id}.md"] = source_template.render(page=views.outlet_page(outlet_id))
         for path, template, build in INDEX_PAGES.values():
             pages[path] = env.get_template(template).render(page=getattr(views, build)())
         # The bounded pages of a long archive (years, months, tags, actors' earlier years).

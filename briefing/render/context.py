@@ -94,6 +94,10 @@ class SourceView:
     count: int | None
     description: Markup | None
     supports: list[Link]
+    outlet: Link | None = None
+    """The source's page in the source registry, when it is a report of a registry source."""
+    grade_origin: str | None = None
+    """Where the reliability grade comes from: the registry, or this briefing (and why)."""
 
 
 @dataclass(slots=True)
@@ -181,6 +185,8 @@ class BriefingPage:
     assessment: SourcingAssessment
     timeline: Any = None
     """A :class:`briefing.render.timeline.Timeline` of the chronology."""
+    revisions: Any = None
+    """A :class:`briefing.render.revisions.RevisionsSection`: what changed, revision by revision."""
     map: Markup | None = None
     """The SVG map of the located events (:mod:`briefing.render.maps`), numbered as the chronology."""
     data: list[Link] = field(default_factory=list)

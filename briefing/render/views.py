@@ -6,15 +6,17 @@ Each ``*_page`` / ``*_index`` method returns one object of
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
 from briefing.dates import EdtfDate
 from briefing.diagnostics import FieldPath
 from briefing.export import page as exported
+from briefing.history import Revision
 from briefing.markings import Marking
 from briefing.model import (
     LIKELIHOOD,
@@ -29,7 +31,10 @@ from briefing.model import (
     via_chain,
 )
 from briefing.profile import Profile, effective_marking
+from briefing.registry import overridden
 from briefing.render import context as ctx
+from briefing.render import revisions as revision_views
+from briefing.render import sources as outlets
 from briefing.render.archive import ACTOR_BRIEFINGS_LIMIT, Archive
 from briefing.render.knowledge import Appearance, Knowledge, build_knowledge
 from briefing.render.maps import briefing_map, coordinates_text
@@ -71,6 +76,10 @@ class Views:
     profile: Profile
     report: LinkReporter | None = None
     directory_urls: bool = True
+    revisions: dict[str, list[Revision]] = field(default_factory=dict)
+    """Each briefing's visible revisions, newest first (:mod:`briefing.history`)."""
+    history_note: str | None = None
+    """Said on pages when there is no revision history at all."""
 
     def __post_init__(self) -> None:
         self.knowledge: Knowledge = build_knowledge(self.project)
@@ -133,6 +142,9 @@ class Views:
             ],
             assessment=assess(briefing, sources, order),
             timeline=build_timeline(events, f"Timeline of the {len(events)} events in this briefing"),
+            revisions=revision_views.revisions_section(
+                self.revisions.get(briefing_id, []), briefing, LIKELIHOOD, self.history_note
+            ),
             map=briefing_map(
                 [(briefing.events[i], view.title, view.date.text, f"#{view.anchor}") for i, view in zip(order, events)],
                 f"map-{briefing_id}", f"Map of the events in {briefing.title}",
@@ -281,7 +293,8 @@ class Views:
         )
 
     def source_name(self, source: Source) -> str:
-        return source.title or source.publisher or self.source_kinds.get(source.kind, source.kind)
+        kind = source.kind or ""
+        return source.title or source.publisher or self.source_kinds.get(kind, kind)
 
     def source_view(
         self, briefing_id: str, index: int, source: Source, sources: dict[str, Source], supports: list[ctx.Link]
@@ -295,11 +308,20 @@ class Views:
             chain += f", via {upstream.publisher or self.source_name(upstream)}"
         grade = f"{source.reliability or ''}{source.credibility or ''}" or None
         grade_text = grade_words(source.reliability, source.credibility)
+        outlet = self.project.outlets.get(source.outlet) if source.outlet else None
+        grade_origin = None
+        if outlet is not None:
+            if overridden(source, self.project.outlets):
+                grade_origin = f"reliability graded here, not as in the source registry ({outlet.reliability})"
+                if source.reliability_note:
+                    grade_origin += f": {source.reliability_note}"
+            else:
+                grade_origin = "reliability from the source registry"
         return ctx.SourceView(
             id=source.id,
             anchor=f"source-{source.id}",
             name=self.source_name(source),
-            kind_label=self.source_kinds.get(source.kind, source.kind),
+            kind_label=self.source_kinds.get(source.kind or "", source.kind or ""),
             publisher=source.publisher,
             date=source.date.display() if source.date else None,
             url=source.url,
@@ -314,6 +336,8 @@ class Views:
                 else None
             ),
             supports=supports,
+            outlet=ctx.Link(outlet.name, Markup(f"../sources/{outlet.id}.md")) if outlet else None,
+            grade_origin=grade_origin,
         )
 
     def markdown(self, owner: tuple[str, str], path: FieldPath, value: str) -> Markup:
@@ -449,6 +473,21 @@ class Views:
 
     def tags_page(self) -> object:
         return self.archive.tags_overview()
+
+    # -- the source registry and revisions --------------------------------------------------
+
+    @functools.cached_property
+    def outlet_index(self) -> outlets.OutletIndex:
+        return outlets.index_outlets(self)
+
+    def outlet_page(self, outlet_id: str) -> outlets.OutletPage:
+        return outlets.outlet_page(self, self.outlet_index, outlet_id, self.project.outlets[outlet_id])
+
+    def sources_index(self) -> outlets.SourcesIndex:
+        return outlets.sources_index(self, self.outlet_index)
+
+    def changes_page(self) -> revision_views.ChangesPage:
+        return revision_views.changes_page(self.revisions, self.project.briefings, LIKELIHOOD, self.history_note)
 
     def data_page(self) -> ctx.DataPage:
         return exported.data_page(self.project, self.profile)

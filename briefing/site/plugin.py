@@ -172,6 +172,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
             self._stage(config, settings)
         result = self.result = generate(settings)
         self._report(result.diagnostics.sorted())
+        if result.history_note:
+            log.info(result.history_note)  # once per build: pages say it where it matters
         self.pages = result.pages
         if self.serving:
             result = self._preview(result, config)
@@ -272,6 +274,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
             site_url=config.site_url or None,
             site_name=config.site_name,
             directory_urls=config.use_directory_urls,
+            revised=tuple(sorted(result.last_revised.items())),
         )
         # Under serve, pieces of briefings that did not change are kept from the last build.
         return exports(result.project, options, memo=self.export_memo if self.serving else None)
