@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test serve check bench goldens lint clean screenshot
+.PHONY: site test serve check bench bench-archive goldens lint clean screenshot
 
 AXE    := tests/.npm/node_modules/axe-core/axe.min.js
 YLS    := tests/.npm/node_modules/yaml-language-server/package.json
@@ -42,6 +42,11 @@ test: $(STAMP) $(AXE) $(YLS) lint
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench
+	$(BIN)/python -m tests.bench_archive --sizes 2000
+
+# The archive-scale run (10,000 briefings): long; see README, "Performance".
+bench-archive: $(STAMP)
+	$(BIN)/python -m tests.bench_archive --sizes 10000
 
 # Regenerate golden files after an intended change; review the diff before committing.
 goldens: $(STAMP)

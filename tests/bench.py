@@ -201,7 +201,7 @@ def measure(size: int, events: int, work: Path) -> dict:
         **({"build_over_bare_no_compiled_templates": round(median(c[0] / f[0] for c, f in zip(colds, bares)), 3)} if colds else {}),
         "largest_briefing_page_bytes": pages[-1].stat().st_size,
         "site_bytes": folder_bytes(site),
-        "search_index_bytes": (site / "search" / "search_index.json").stat().st_size,
+        "search_bundle_bytes": folder_bytes(site / "pagefind"),  # Pagefind; the bare build has lunr
         "incremental_regeneration_s": round(incremental, 3),
         "incremental_files_parsed": len(parsed),
     }

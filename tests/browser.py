@@ -29,10 +29,27 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _PolicyHandler(_QuietHandler):
+    """Sends a Content-Security-Policy header with every response, as a host configured for it would."""
+
+    policy = ""
+
+    def end_headers(self) -> None:
+        self.send_header("Content-Security-Policy", self.policy)
+        super().end_headers()
+
+
 @contextmanager
-def static_server(root: Path) -> Iterator[str]:
-    """Serve ``root`` as any static host would, on 127.0.0.1; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(root))
+def static_server(root: Path, csp: str | None = None) -> Iterator[str]:
+    """Serve ``root`` as any static host would, on 127.0.0.1; yields the base URL.
+
+    With ``csp``, every response carries that policy as an HTTP header (it then
+    covers workers too, which a ``<meta>`` policy does not).
+    """
+    base: type[_QuietHandler] = _QuietHandler
+    if csp is not None:
+        base = type("_SitePolicyHandler", (_PolicyHandler,), {"policy": csp})
+    handler = functools.partial(base, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -120,7 +120,7 @@ def test_example_event_lines_give_coordinates_in_words(example_site: Path) -> No
     assert len(re.search(r'<figure class="brief-map">.*?</figure>', html).group(0).encode()) <= MAX_BYTES
 
 
-@pytest.mark.parametrize("page", ["chronology/index.html", "actors/us-embassy-baghdad/index.html"])
+@pytest.mark.parametrize("page", ["chronology/2021/index.html", "actors/us-embassy-baghdad/index.html"])
 def test_actor_and_chronology_pages_have_maps(example_site: Path, page: str) -> None:
     html = (example_site / page).read_text()
     assert '<figure class="brief-map">' in html

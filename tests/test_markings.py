@@ -128,7 +128,8 @@ def project(tmp_path_factory: pytest.TempPathFactory):
 
 
 def output_text(site: Path) -> dict[str, str]:
-    """Every output file as text, with gzip files decompressed.
+    """Every output file as text, with gzip files decompressed (the sitemap, and every
+    chunk of the Pagefind search bundle: fragments, word index, filters, metadata).
 
     File names are scanned too (exports are named after ids), and each text is
     also read with XML and JSON character references undone, so that an escaped
@@ -139,7 +140,7 @@ def output_text(site: Path) -> dict[str, str]:
         if not path.is_file():
             continue
         data = path.read_bytes()
-        if path.suffix == ".gz":
+        if data[:2] == b"\x1f\x8b":
             data = gzip.decompress(data)
         text = data.decode("utf-8", "replace")
         name = str(path.relative_to(site))
@@ -213,6 +214,10 @@ def test_canary_scan(project, profile: str, tmp_path: Path) -> None:
     texts = output_text(site)
     check_exports(texts, visible, profile)
     assert_no_leaks(texts, visible, profile)
+    # The scan reaches into the search bundle: what a reader may find is in it.
+    searchable = "\n".join(text for name, text in texts.items() if name.endswith(".pf_fragment"))
+    for scope in visible:
+        assert canary(scope, "eventtitle") in searchable, f"{profile}: search bundle not scanned"
     assert "canarystray" not in "\n".join(texts.values())
     assert not (site / "leaked-report.pdf").exists()
     # The registry source's page lists the visible reports, and only those.
@@ -260,8 +265,11 @@ def test_counts_and_profile_label(project, tmp_path: Path) -> None:
     home = parse(amber / "index.html").text
     assert "Restricted build: up to TLP:AMBER" in home
     assert "2 briefings · 3 events" in home
-    index = json.loads((amber / "search" / "search_index.json").read_text())
-    assert any(canary("ambereventinclear", "eventtitle") in d["title"] for d in index["docs"])
+    records = [text for name, text in output_text(amber).items() if name.endswith(".pf_fragment")]
+    assert any(canary("ambereventinclear", "eventtitle") in r for r in records)
+    # Lists carry the highest marking of what they list: the chronology of 2021 shows an AMBER event.
+    assert "tlp-banner--amber" in (amber / "chronology" / "2021" / "index.html").read_text()
+    assert "tlp-banner--clear" in (site / "chronology" / "2021" / "index.html").read_text()
     # In the AMBER build the AMBER event inside the CLEAR briefing says so, as text.
     page = parse(amber / "briefings" / canary("clearbrief", "id") / "index.html").text
     assert "TLP:AMBER" in page

@@ -147,3 +147,28 @@ def test_build_keeps_compiled_templates_in_the_project(tmp_path: Path) -> None:
         entry.unlink()
     assert project.run("build").code == 0
     assert not list((project.root / ".cache" / "briefing").glob("briefing-*.cache"))
+
+
+def _largest_pages(tmp_path: Path, briefings: int) -> tuple[int, str, int]:
+    """Build a synthetic site of ``briefings``; (largest HTML page in bytes, its path, page count)."""
+    from conftest import make_project
+
+    content = write_corpus(tmp_path / f"corpus-{briefings}", briefings=briefings, events=8, actors=60, seed=11)
+    project = make_project(tmp_path / f"site-{briefings}", content)
+    run = project.run("build")
+    assert run.code == 0, run.stderr
+    # data/index.html (the exports' list of every data file) still grows with the archive: not yet bounded.
+    pages = [
+        (p.stat().st_size, str(p.relative_to(project.site))) for p in project.site.rglob("*.html")
+        if p.relative_to(project.site).parts[0] != "data"
+    ]
+    size, path = max(pages)
+    return size, path, len(pages)
+
+
+def test_page_sizes_stay_bounded_as_the_archive_grows(tmp_path: Path) -> None:
+    # Eight times the briefings; no page may grow by more than 15% (see briefing.render.archive).
+    small, small_path, small_count = _largest_pages(tmp_path, 50)
+    large, large_path, large_count = _largest_pages(tmp_path, 400)
+    assert large_count > 4 * small_count  # the archive grew in pages, not in page size
+    assert large <= 1.15 * small, f"{large_path} ({large} B) > 1.15 x {small_path} ({small} B)"

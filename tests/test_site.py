@@ -120,12 +120,13 @@ def test_no_third_party_resources(example_site: Path) -> None:
 
 
 def test_search_index(example_site: Path) -> None:
-    index = json.loads((example_site / "search" / "search_index.json").read_text())
-    docs = {d["location"]: d for d in index["docs"]}
-    assert f"briefings/{BRIEFING}/" in docs
-    event = docs[f"briefings/{BRIEFING}/#event-taeb-meeting"]
-    assert "Hossein Taeb meets Iraqi militia leaders" in event["title"]
-    assert any("Sepah" in d["text"] for loc, d in docs.items() if loc.startswith("actors/irgc/"))
+    from test_search import fragments
+
+    docs = {d["url"]: d for d in fragments(example_site)}
+    briefing = docs[f"/briefings/{BRIEFING}/"]
+    anchors = {a["id"]: a["text"] for a in briefing["anchors"]}
+    assert "Hossein Taeb meets Iraqi militia leaders" in anchors["event-taeb-meeting"]
+    assert "Sepah" in docs["/actors/irgc/"]["content"]
 
 
 def test_nav_lists_index_pages_only(example_site: Path) -> None:
@@ -216,6 +217,26 @@ def _wait_for(predicate, timeout: float = 90) -> bool:
     return False
 
 
+def _bundle_has(port: int, text: str) -> bool:
+    """Whether the served search bundle holds ``text`` in the page records it lists."""
+    import gzip
+    import urllib.request
+
+    base = f"http://127.0.0.1:{port}/pagefind/"
+    entry = json.loads(_get(base + "pagefind-entry.json"))
+    meta = entry["languages"]["en"]["hash"]
+    with urllib.request.urlopen(f"{base}pagefind.{meta}.pf_meta", timeout=10) as response:
+        listing = gzip.decompress(response.read())
+    for hash_ in set(re.findall(rb"en_[0-9a-f]+", listing)):
+        try:
+            with urllib.request.urlopen(f"{base}fragment/{hash_.decode()}.pf_fragment", timeout=10) as response:
+                if text.encode() in gzip.decompress(response.read()):
+                    return True
+        except OSError:
+            continue
+    return False
+
+
 @pytest.mark.parametrize(
     ("command", "edit"), [("briefing", "yaml"), ("briefing", "template"), ("mkdocs", "yaml")]
 )
@@ -238,9 +259,11 @@ def test_serve_rebuilds_when_content_or_templates_change(example_project, comman
             path.write_text(path.read_text().replace("## Summary", "## Summary of events"))
             marker = "Summary of events"
         assert _wait_for(lambda: marker in _get(url)), "serve did not rebuild"
-        index = json.loads(_get(f"http://127.0.0.1:{port}/search/search_index.json"))
-        locations = [d["location"] for d in index["docs"]]
-        assert len(locations) == len(set(locations)), "search entries duplicated after a rebuild"
+        # Re-indexed after the rebuild: the search bundle knows the edit.
+        entry = json.loads(_get(f"http://127.0.0.1:{port}/pagefind/pagefind-entry.json"))
+        assert entry["languages"]["en"]["page_count"] > 0
+        if edit == "yaml":
+            assert _wait_for(lambda: _bundle_has(port, marker)), "search not re-indexed after the rebuild"
     finally:
         server.terminate()
         server.wait(timeout=30)

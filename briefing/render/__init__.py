@@ -65,4 +65,7 @@ def render_pages(
             pages[f"sources/{outlet_id}.md"] = source_template.render(page=views.outlet_page(outlet_id))
         for path, template, build in INDEX_PAGES.values():
             pages[path] = env.get_template(template).render(page=getattr(views, build)())
+        # The bounded pages of a long archive (years, months, tags, actors' earlier years).
+        for path, (template, make) in views.archive.pages.items():
+            pages[path] = env.get_template(template).render(page=make())
     return dict(sorted(pages.items()))

@@ -215,9 +215,13 @@ class ActorPage:
     member_of: list[Link]
     members: list[Link]
     events: list[EventView]
-    """In date order; each listed with the ``event_line`` macro."""
+    """Unused since events are listed by year (``history``); kept for custom templates."""
     briefings: list[Link]
+    """The latest briefings the actor appears in (at most ``archive.ACTOR_BRIEFINGS_LIMIT``)."""
     marking: Marking
+    history: Any = None
+    """``archive.ActorYears``: recent years' event lines, and links to earlier years' pages."""
+    more_briefings: int = 0
     map: Markup | None = None
     """The SVG map of the located events, numbered as ``events``."""
     feed: Markup = Markup("")

@@ -6,15 +6,13 @@ Each ``*_page`` / ``*_index`` method returns one object of
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
-import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from briefing.dates import MONTHS, EdtfDate
+from briefing.dates import EdtfDate
 from briefing.diagnostics import FieldPath
 from briefing.export import page as exported
 from briefing.history import Revision
@@ -36,6 +34,7 @@ from briefing.registry import overridden
 from briefing.render import context as ctx
 from briefing.render import revisions as revision_views
 from briefing.render import sources as outlets
+from briefing.render.archive import ACTOR_BRIEFINGS_LIMIT, Archive
 from briefing.render.knowledge import Appearance, Knowledge, build_knowledge
 from briefing.render.maps import briefing_map, coordinates_text
 from briefing.render.sourcing import assess
@@ -91,6 +90,7 @@ class Views:
         self._briefing_source_names: dict[int, dict[str, str]] = {}
         self._briefing_source_grades: dict[int, dict[str, tuple[str, str | None]]] = {}
         self._dates: dict[str, ctx.DateView] = {}
+        self.archive = Archive(self)
 
     # -- pages -----------------------------------------------------------------------------
 
@@ -342,7 +342,7 @@ class Views:
         return Markup(markdown(value))
 
     def tag_link(self, tag: str, base: str) -> ctx.Link:
-        return ctx.Link(tag, Markup(f"{base}tags/index.md#tag-{tag}"))
+        return ctx.Link(tag, Markup(base + Archive.tag_path(tag)))
 
     # -- the knowledge layer ---------------------------------------------------------------
 
@@ -362,6 +362,7 @@ class Views:
         return view
 
     def actor_page(self, actor_id: str, actor: Actor) -> ctx.ActorPage:
+        history = self.archive.actor_years(actor_id)
         appearances = self.knowledge.by_actor.get(actor_id, [])
         briefing_ids = self.knowledge.briefings_by_actor.get(actor_id, [])
         markings = [effective_marking(a.briefing, a.event) for a in appearances]
@@ -390,13 +391,16 @@ class Views:
                 for a in sorted(self.knowledge.members.get(actor_id, []))
                 if a in self.project.actors
             ],
-            events=[self.global_event(a) for a in appearances],
+            events=[],
+            history=history,
             briefings=[
-                ctx.Link(self.project.briefings[b].title, Markup(f"../briefings/{b}.md")) for b in briefing_ids
+                ctx.Link(self.project.briefings[b].title, Markup(f"../briefings/{b}.md"))
+                for b in self.latest(briefing_ids)[:ACTOR_BRIEFINGS_LIMIT]
             ],
+            more_briefings=max(0, len(briefing_ids) - ACTOR_BRIEFINGS_LIMIT),
             marking=max(markings, key=lambda m: m.rank, default=Marking.CLEAR),
             map=self.events_map(
-                appearances, f"map-{actor_id}", f"Map of the events involving {actor.name}",
+                history.shown, f"map-{actor_id}", f"Map of the events involving {actor.name}",
                 # actors/x.md is served as actors/x/ with directory URLs: one folder deeper.
                 up="../" if self.directory_urls else "",
             ),
@@ -425,25 +429,9 @@ class Views:
             groups.append(ctx.ActorGroup(self.actor_kinds.get(kind, kind), rows))
         return ctx.ActorsIndex(groups=groups, total=len(self.project.actors))
 
-    def chronology_page(self) -> ctx.ChronologyPage:
-        years = []
-        for year, group in itertools.groupby(self.knowledge.events, key=lambda a: a.event.date.lower.year):
-            in_year = list(group)
-            months: list[ctx.MonthGroup] = []
-            for month, in_month in itertools.groupby(in_year, key=lambda a: a.event.date.lower.month):
-                months.append(ctx.MonthGroup(
-                    label=f"{MONTHS[month]} {year}",
-                    anchor=f"{year}-{month:02d}",
-                    events=[self.global_event(a) for a in in_month],
-                    # Numbered through the year, as on the year's map.
-                    first=sum(len(m.events) for m in months) + 1,
-                ))
-            label = f"Timeline of {len(in_year)} events in {year}"
-            bounds = (dt.date(year, 1, 1), dt.date(year, 12, 31))
-            timeline = build_timeline([self.global_event(a) for a in in_year], label, bounds)
-            year_map = self.events_map(in_year, f"map-{year}", f"Map of the events of {year}")
-            years.append(ctx.YearGroup(year, months, timeline, year_map))
-        return ctx.ChronologyPage(years=years, total=len(self.knowledge.events))
+    def chronology_page(self) -> object:
+        """The chronology's overview (the years' pages: :mod:`briefing.render.archive`)."""
+        return self.archive.chronology_overview()
 
     def briefing_row(self, briefing_id: str, base: str) -> ctx.BriefingRow:
         briefing = self.project.briefings[briefing_id]
@@ -466,18 +454,19 @@ class Views:
             reverse=True,
         )
 
-    def briefings_index(self) -> ctx.BriefingsIndex:
-        return ctx.BriefingsIndex([self.briefing_row(b, "../") for b in self._latest_first()])
+    def latest(self, briefing_ids: list[str]) -> list[str]:
+        """``briefing_ids``, latest first (as on the briefings' pages)."""
+        return sorted(
+            briefing_ids,
+            key=lambda b: (self.project.briefings[b].as_of.upper, self.project.briefings[b].as_of.lower, b),
+            reverse=True,
+        )
 
-    def tags_page(self) -> ctx.TagsPage:
-        tags = []
-        for tag in sorted(self.knowledge.by_tag):
-            links = [
-                ctx.Link(self.project.briefings[b].title, Markup(f"../briefings/{b}.md"))
-                for b in self.knowledge.by_tag[tag]
-            ]
-            tags.append(ctx.TagGroup(tag, f"tag-{tag}", links, exported.tag_feed_link(tag), exported.tag_feed_link(tag, base="")))
-        return ctx.TagsPage(tags)
+    def briefings_index(self) -> object:
+        return self.archive.briefings_overview()
+
+    def tags_page(self) -> object:
+        return self.archive.tags_overview()
 
     # -- the source registry and revisions --------------------------------------------------
 

@@ -93,10 +93,11 @@ _CHARSET = '<meta charset="utf-8">'
 #: - scripts: our own files, plus Material's few inline scripts by hash (no 'unsafe-inline');
 #: - styles: own files; 'unsafe-inline' for the style attributes Material's scripts set;
 #: - images and fonts: own files and the data: URIs in Material's stylesheets (icons);
+#: - 'wasm-unsafe-eval': compiling WebAssembly (Pagefind's search), and no other eval;
 #: - fetch and workers: own origin only (the search index and the search worker);
 #: - nothing may be framed, posted, or loaded from anywhere else.
 CSP_TEMPLATE = (
-    "default-src 'none'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval' {hashes}; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self'; "
     "manifest-src 'self'; base-uri 'self'; form-action 'none'; object-src 'none'"
 )

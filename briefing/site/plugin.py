@@ -10,7 +10,8 @@ Event order in a build (see mkdocs ``commands/build.py``):
    ``on_env`` gives the theme's Jinja environment the compiled-template cache
    (the ``cache`` option), since MkDocs compiles the theme anew every build.
 4. ``on_post_build``: fail on broken internal links, then swap the staging
-   folder in as the site. ``on_build_error`` throws the staging folder away.
+   folder in as the site, after Pagefind has indexed it (:mod:`briefing.site.search`).
+   ``on_build_error`` throws the staging folder away.
 
 All state lives on the instance: MkDocs keeps one instance across ``serve``
 rebuilds because the plugin defines ``on_startup``. The command line sets
@@ -47,7 +48,7 @@ from briefing.export.facts import ExportOptions, Memo
 from briefing.generate import Generation, generate
 from briefing.render.template_cache import compiled_templates
 from briefing.settings import Settings
-from briefing.site import output, staging
+from briefing.site import output, search, staging
 from briefing.site.destination import Protected
 from briefing.site.preview import PAGE as PROBLEMS_PAGE
 from briefing.site.preview import PreviewState, nav_paths
@@ -58,7 +59,8 @@ log = logging.getLogger("mkdocs.plugins.briefing")
 PUBLISHABLE = (".md", ".css", ".js", ".svg", ".png", ".jpg", ".jpeg", ".webp", ".ico", ".woff2", ".txt")
 
 
-_SAFE_URI = re.compile(r"(?:[a-z0-9]+(?:-[a-z0-9]+)*/)?[a-z0-9]+(?:-[a-z0-9]+)*\.md")
+#: Up to three folders deep: archive pages such as ``chronology/2021/03/2.md``.
+_SAFE_URI = re.compile(r"(?:[a-z0-9]+(?:-[a-z0-9]+)*/){0,3}[a-z0-9]+(?:-[a-z0-9]+)*\.md")
 #: Export files (briefing.export.paths): the site feed, or under data/ or feeds/, built from ids.
 _SAFE_EXPORT = re.compile(r"feed\.xml|(?:data|feeds)(?:/[a-z0-9]+(?:-[a-z0-9]+)*)+(?:\.[a-z0-9]+)+")
 
@@ -157,6 +159,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.settings = settings = self.resolve_settings(config)
+        if "search" in config.plugins or "material/search" in config.plugins:
+            raise PluginError(
+                "mkdocs.yml: remove the 'search' plugin: the briefing plugin indexes the site with Pagefind"
+            )
         self.content_failure = None
         self.summary = ""
         self.csp_hashes, self.csp_files = set(), []
@@ -318,6 +324,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         self._detach()
         output.widen_csp(self.csp_files, self.csp_hashes)
         if self.serving:  # a preview never fails: MkDocs printed the warnings; the site stays served
+            self._index_search(config)
             if self.summary:
                 log.info(self.summary)
             return
@@ -326,10 +333,22 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
                 f"{warnings} warning(s) about links or content during the build (see above); "
                 "the previous site was left as it was"
             )
+        self._index_search(config)
         if self.staging is not None:
             staging.finish(self.staging)
             config.site_dir = str(self.staging.final)
             self.staging = None
+
+    def _index_search(self, config: MkDocsConfig) -> None:
+        """Index the built pages with Pagefind (before the swap: a site and its index are one build)."""
+        try:
+            seconds = search.index_site(Path(config.site_dir))
+        except search.SearchIndexError as exc:
+            if self.serving:
+                log.warning(f"{exc}; the preview has no search")
+                return
+            raise PluginError(f"{exc}; the previous site was left as it was") from None
+        log.info(f"search index written in {seconds:.2f} s")
 
     def on_build_error(self, *, error: Exception) -> None:
         self._detach()

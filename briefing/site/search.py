@@ -1,0 +1,125 @@
+"""The site's search: a Pagefind index of the built HTML, written into the site itself.
+
+The plugin indexes the staging folder just before it is swapped in, so a site
+and its index are always one build, and the index holds only what the build
+profile let into the pages. Pagefind splits the index into small chunks that
+the browser fetches as a search needs them (see README, "Search"); no index of
+the whole site is ever downloaded.
+
+What is indexed is decided in the page template (``site_config/overrides/main.html``):
+only pages that mark their content ``data-pagefind-body`` (briefings, actors,
+chronology pages), with filters and the marking as ``data-pagefind-filter`` and
+``data-pagefind-meta``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import cbor2
+
+#: Where the search bundle lives inside the site (the search script expects it there).
+BUNDLE = "pagefind"
+#: Never in results: header permalinks ("¶"), the timelines (they repeat event titles
+#: without their text), maps (country names, marker numbers) and the page-source footer.
+EXCLUDE_SELECTORS = (".headerlink", ".brief-timeline", ".brief-map", ".md-source-file")
+#: Pagefind's own ready-made interfaces: the site has its own (assets/search.js).
+UNUSED = (
+    "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+    "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js",
+)
+
+
+class SearchIndexError(Exception):
+    """Pagefind could not index the site (the build stops; the previous site stays)."""
+
+
+def executable() -> Path:
+    """The Pagefind binary that the ``pagefind[bin]`` package ships."""
+    try:
+        from pagefind_bin import get_executable
+    except ImportError as exc:  # pragma: no cover - a dependency of the project
+        raise SearchIndexError("the 'pagefind[bin]' package is not installed") from exc
+    return Path(get_executable())
+
+
+def index_site(site_dir: Path) -> float:
+    """Write the search bundle into ``site_dir/pagefind``; returns the seconds it took.
+
+    The output is deterministic: the same pages give byte-identical bundles.
+    """
+    start = time.perf_counter()
+    bundle = site_dir / BUNDLE
+    if bundle.exists():
+        shutil.rmtree(bundle)  # a rebuild under `serve` writes into the same folder
+    command = [
+        str(executable()), "--site", str(site_dir), "--output-subdir", BUNDLE,
+        "--exclude-selectors", ", ".join(EXCLUDE_SELECTORS), "--silent",
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout).strip().splitlines()
+        raise SearchIndexError(f"Pagefind failed to index the site: {detail[-1] if detail else done.returncode}")
+    for name in UNUSED:
+        (bundle / name).unlink(missing_ok=True)
+    canonical_filters(bundle)
+    return time.perf_counter() - start
+
+
+#: Pagefind's chunks: gzip of this signature followed by CBOR.
+_SIGNATURE = b"pagefind_dcd"
+
+
+def _read_chunk(path: Path) -> object:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(_SIGNATURE):
+        raise SearchIndexError(f"unexpected Pagefind chunk format in {path.name}")
+    return cbor2.loads(data[len(_SIGNATURE):])
+
+
+def _write_chunk(folder: Path, prefix: str, digits: int, suffix: str, value: object) -> str:
+    """Write ``value`` as a chunk named by its content; returns the name's hash part."""
+    data = _SIGNATURE + cbor2.dumps(value)
+    name = f"{prefix}{hashlib.sha256(data).hexdigest()[:digits]}"
+    (folder / f"{name}{suffix}").write_bytes(gzip.compress(data, mtime=0))
+    return name
+
+
+def canonical_filters(bundle: Path) -> None:
+    """Make the filter chunks byte-identical from build to build.
+
+    Pagefind (1.5) writes each filter's values, and the list of filters in its
+    metadata, in hash-map order, which changes from run to run. Builds must be
+    byte-identical, so the values and filters are sorted here and the chunks
+    renamed by their content, as Pagefind names them. Nothing else is changed.
+    """
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    text = entry_path.read_text(encoding="utf-8")
+    for language in entry.get("languages", {}).values():
+        old_meta = language["hash"]
+        meta_path = bundle / f"pagefind.{old_meta}.pf_meta"
+        meta = _read_chunk(meta_path)
+        if not (isinstance(meta, list) and len(meta) > 3 and isinstance(meta[3], list)):
+            raise SearchIndexError("unexpected Pagefind metadata layout")
+        prefix = old_meta.split("_", 1)[0] + "_"
+        filters = []
+        for name, chunk in meta[3]:
+            path = bundle / "filter" / f"{chunk}.pf_filter"
+            value = _read_chunk(path)
+            path.unlink()
+            if not (isinstance(value, list) and len(value) == 2 and isinstance(value[1], list)):
+                raise SearchIndexError("unexpected Pagefind filter layout")
+            value = [value[0], sorted(value[1], key=lambda pair: str(pair[0]))]
+            filters.append([name, _write_chunk(bundle / "filter", prefix, 7, ".pf_filter", value)])
+        meta[3] = sorted(filters)
+        meta_path.unlink()
+        new_meta = _write_chunk(bundle, f"pagefind.{prefix}", 10, ".pf_meta", meta)[len("pagefind."):]
+        text = text.replace(f'"{old_meta}"', f'"{new_meta}"')
+    entry_path.write_text(text, encoding="utf-8")

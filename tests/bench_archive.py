@@ -1,0 +1,162 @@
+"""``make bench-archive``: the site at archive scale, and its search against Material's lunr.
+
+For each size it builds a synthetic corpus (15 events a briefing) and reports
+build time and peak memory, the largest HTML page, the Pagefind bundle and the
+time Pagefind takes, then the bytes and time to a first search result in
+Chromium (median of 5 fresh browser contexts, loopback, CSP sent as a header),
+for Pagefind and for Material's lunr search on a bare MkDocs build of the same
+Markdown. Results go to ``bench-results/archive.{json,md}``; nothing here is a
+test assertion.
+
+    python -m tests.bench_archive [--sizes 2000] [--events 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from bench import OUT, bare_project, folder_bytes, make_project, run_measured  # noqa: E402
+from browser import chromium, static_server  # noqa: E402
+
+from briefing.site import search  # noqa: E402
+
+CONTEXTS = 5
+
+
+def first_result(site: Path, url: str, term: str, kind: str, csp: str | None) -> tuple[float, int, int]:
+    """A reader opens ``url`` in a fresh context and searches ``term`` at once.
+
+    Returns medians over :data:`CONTEXTS` fresh contexts of: seconds from the
+    navigation's start to the first result shown, bytes of every response
+    (page, theme, search), and bytes of the search's own files (Pagefind's
+    bundle; Material's index and worker).
+    """
+    times, sizes, search_sizes = [], [], []
+    with chromium() as browser, static_server(site, csp=csp) as base:
+        for _ in range(CONTEXTS):
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            responses: list = []
+            context.on("response", lambda response, into=responses: into.append(response))
+            start = time.perf_counter()
+            page.goto(base + url, wait_until="domcontentloaded")
+            if kind == "pagefind":
+                page.locator("body").press("/")
+                page.locator("#brief-search-input").press_sequentially(term)
+                page.locator(".brief-search__title").first.wait_for(timeout=300_000)
+            else:
+                page.locator("input.md-search__input").first.click()
+                page.locator("input.md-search__input").first.press_sequentially(term)
+                page.locator(".md-search-result__item").first.wait_for(timeout=300_000)
+            times.append(time.perf_counter() - start)
+            total = searched = 0
+            for response in responses:
+                try:
+                    size = len(response.body())
+                except Exception:  # noqa: BLE001 - a redirect or aborted request has no body
+                    continue
+                total += size
+                if "/pagefind/" in response.url or "/search/" in response.url or "workers/search" in response.url:
+                    searched += size
+            sizes.append(total)
+            search_sizes.append(searched)
+            context.close()
+    return statistics.median(times), int(statistics.median(sizes)), int(statistics.median(search_sizes))
+
+
+def measure(size: int, events: int, work: Path) -> dict:
+    project = make_project(work / f"p{size}", size, events)
+    seconds, peak = run_measured([sys.executable, "-m", "briefing", "build"], project)
+    site = project / "site"
+    pages = [(p.stat().st_size, str(p.relative_to(site))) for p in site.rglob("*.html")]
+    largest, largest_path = max(pages)
+    copy = work / f"reindex{size}"
+    shutil.copytree(site, copy)
+    index_seconds = search.index_site(copy)
+    shutil.rmtree(copy)
+    policy = re.search(r'Content-Security-Policy" content="([^"]*)"', (site / "index.html").read_text()).group(1)
+    term = _one_hit_term(project)
+    pf_time, pf_bytes, pf_search = first_result(site, "briefings/", term, "pagefind", policy)
+    print(json.dumps({"briefings": size, "build_s": round(seconds, 1), "peak_mb": round(peak),
+                      "pagefind_s": round(index_seconds, 2), "pagefind_first_s": round(pf_time, 2),
+                      "pagefind_kb": round(pf_bytes / 1024), "pagefind_search_kb": round(pf_search / 1024)}), flush=True)
+    # Material's lunr search over the same Markdown (bare MkDocs build, theme's own header).
+    bare = work / f"bare{size}"
+    bare_project(project, bare)
+    config = yaml.safe_load((bare / "mkdocs.yml").read_text())
+    config["theme"].pop("custom_dir", None)
+    config["theme"]["features"] = list(config["theme"].get("features", [])) + ["search.suggest"]
+    config.pop("extra_javascript", None)
+    (bare / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=bare, check=True)
+    lunr_index = folder_bytes(bare / "site" / "search")
+    lunr_time, lunr_bytes, lunr_search = first_result(bare / "site", "briefings/", term, "lunr", None)
+    return {
+        "briefings": size, "events": size * events, "build_s": round(seconds, 1), "peak_mb": round(peak),
+        "pages": len(pages), "largest_page_kb": round(largest / 1024), "largest_page": largest_path,
+        "pagefind_s": round(index_seconds, 2), "pagefind_share": round(index_seconds / seconds, 3),
+        "bundle_mb": round(folder_bytes(site / "pagefind") / 2**20, 2),
+        "search_term": term, "pagefind_first_s": round(pf_time, 2), "pagefind_kb": round(pf_bytes / 1024),
+        "pagefind_search_kb": round(pf_search / 1024),
+        "lunr_index_mb": round(lunr_index / 2**20, 1), "lunr_first_s": round(lunr_time, 2),
+        "lunr_kb": round(lunr_bytes / 1024), "lunr_search_kb": round(lunr_search / 1024),
+    }
+
+
+def _one_hit_term(project: Path) -> str:
+    """A word found on one page: the short name of the last actor of the corpus."""
+    names = []
+    for path in sorted((project / "content" / "actors").glob("*.yaml")):
+        for actor in yaml.safe_load(path.read_text()) or []:
+            names.append(actor.get("short_name") or actor["name"])
+    return names[-1]
+
+
+ROWS = [
+    ("build time (s)", "build_s"), ("peak memory (MB)", "peak_mb"), ("HTML pages", "pages"),
+    ("largest HTML page (KB)", "largest_page_kb"), ("Pagefind step (s)", "pagefind_s"),
+    ("Pagefind share of the build", "pagefind_share"), ("Pagefind bundle (MB)", "bundle_mb"),
+    ("Pagefind: first result, from opening the page (s)", "pagefind_first_s"),
+    ("Pagefind: transferred in all (KB)", "pagefind_kb"), ("Pagefind: of which search files (KB)", "pagefind_search_kb"),
+    ("lunr: search_index.json (MB)", "lunr_index_mb"),
+    ("lunr: first result, from opening the page (s)", "lunr_first_s"),
+    ("lunr: transferred in all (KB)", "lunr_kb"), ("lunr: of which search files (KB)", "lunr_search_kb"),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[2000])
+    parser.add_argument("--events", type=int, default=15)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="briefing-archive-") as tmp:
+        results = []
+        for size in args.sizes:
+            result = measure(size, args.events, Path(tmp))
+            results.append(result)
+            print(json.dumps(result), flush=True)
+    header = "| | " + " | ".join(f"{r['briefings']} briefings" for r in results) + " |"
+    lines = [header, "| --- |" + " ---: |" * len(results)]
+    lines += [f"| {label} | " + " | ".join(str(r[key]) for r in results) + " |" for label, key in ROWS]
+    OUT.mkdir(exist_ok=True)
+    (OUT / "archive.json").write_text(json.dumps(results, indent=1))
+    (OUT / "archive.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
