@@ -368,6 +368,25 @@ def test_data_page_and_data_line(site: Path) -> None:
     assert "Data: JSON · CSV · GeoJSON · STIX 2.1 · TimelineJS · Feed" in briefing
 
 
+def test_data_page_lists_only_the_newest_briefings(tmp_path: Path) -> None:
+    from conftest import make_project
+    from corpus import write_corpus
+    from htmlcheck import parse
+
+    from briefing.export.page import LATEST_ON_DATA_PAGE
+
+    content = write_corpus(tmp_path / "corpus", briefings=LATEST_ON_DATA_PAGE + 5, events=2, actors=6, seed=5)
+    project = make_project(tmp_path / "project", content)
+    run = project.run("build")
+    assert run.code == 0, run.stderr
+    page = parse(project.site / "data" / "index.html")
+    listed = {href for href in page.links if href.startswith("briefings/") and href.endswith(".stix.json")}
+    assert len(listed) == LATEST_ON_DATA_PAGE
+    assert f"The {LATEST_ON_DATA_PAGE} newest of the {LATEST_ON_DATA_PAGE + 5} briefings" in page.text
+    index = json.loads((project.site / "data" / "index.json").read_text())
+    assert len(index["briefings"]) == LATEST_ON_DATA_PAGE + 5
+
+
 # -- briefing export -------------------------------------------------------------------------
 
 

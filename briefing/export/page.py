@@ -48,7 +48,13 @@ def _from_data_page(path: str) -> Markup:
     return Markup(path.removeprefix("data/") if path.startswith("data/") else "../" + path)
 
 
+#: How many briefings the Data page lists with their files (the page must not grow with the
+#: archive); every briefing's files are in the JSON index and on its own page's "Data:" line.
+LATEST_ON_DATA_PAGE = 20
+
+
 def data_page(project: Project, profile: Profile) -> ctx.DataPage:
+    newest = facts.newest_first(project)
     return ctx.DataPage(
         site=[ctx.DataFile(name, _from_data_page(path), text) for name, path, text in SITE_FILES],
         briefings=[
@@ -57,7 +63,8 @@ def data_page(project: Project, profile: Profile) -> ctx.DataPage:
                 link=Markup(f"../briefings/{b}.md"),
                 files=[ctx.Link(label, _from_data_page(make(b))) for label, make in paths.BRIEFING_EXPORTS],
             )
-            for b in facts.newest_first(project)
+            for b in newest[:LATEST_ON_DATA_PAGE]
         ],
+        total=len(newest),
         profile=profile.describe(),
     )

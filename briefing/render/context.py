@@ -320,7 +320,9 @@ class DataPage:
     site: list[DataFile]
     """Files for the whole site: feeds, index, every event, the site's STIX bundle, schemas."""
     briefings: list[DataBriefing]
-    """Newest first."""
+    """The newest few, newest first."""
+    total: int
+    """How many briefings this build has."""
     profile: str
 
 
