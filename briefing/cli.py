@@ -220,8 +220,9 @@ def export_command(
     def action() -> int:
         config, plugin = _load(config_file, _overrides(content, max_marking, drafts, strict), strict=strict)
         settings = plugin.resolve_settings(config)
-        protected = [settings.content_dir, settings.templates_dir, settings.vocabularies.parent,
-                     settings.root / ".git"]
+        protected = [settings.content_dir, settings.templates_dir, settings.root / ".git"]
+        if settings.vocabularies.parent != settings.root:  # site_config/, not the project itself
+            protected.append(settings.vocabularies.parent)
         export_write.check_out(Path(out), protected, settings.root)  # before any work: exit 2 early
         result = validate(settings)
         _print_diagnostics(result.diagnostics.sorted())

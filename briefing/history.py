@@ -26,6 +26,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
+import logging
 import os
 import pickle
 from collections.abc import Iterable, Sequence
@@ -180,7 +181,10 @@ class History:
 
             if self._repo is None:
                 self._repo = Repo(self.repo_path)
-            raw = self._repo.object_store[version.blob.encode()].data
+            try:
+                raw = self._repo.object_store[version.blob.encode()].data
+            except KeyError:  # not in this clone (a partial, blobless clone): left out
+                return None
             _BLOBS[version.blob] = _parse(raw, version.blob)
         return _BLOBS[version.blob]
 
@@ -248,7 +252,11 @@ def read_history(content_dir: Path, briefing_files: Iterable[Path] = (), cache_d
                 cache.dirty = True
             repo_path = repo.path
     except Exception as exc:  # a damaged repository must not stop a build: say so once
-        return History(unavailable=f"the git history could not be read ({type(exc).__name__}: {exc})")
+        # Readers see the note on every page: the cause in plain words, never the exception.
+        if (Path(repo.controldir()) / "shallow").exists():
+            return History(unavailable="the repository is a shallow clone (fetch its full history: git fetch --unshallow)")
+        logging.getLogger("mkdocs.plugins.briefing").info("git history not read: %s: %s", type(exc).__name__, exc)
+        return History(unavailable="the git history could not be read")
     history = History(files=walk.files, repo_path=repo_path, cache=cache)
     for file in briefing_files:
         briefing_id = file.name.rsplit(".", 1)[0]

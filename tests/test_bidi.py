@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from html.parser import HTMLParser
+from pathlib import Path
 
 import markdown as python_markdown
 import pytest
@@ -201,3 +202,16 @@ def test_no_field_reorders_another_on_any_page(scratch, value: str, markdown_val
 def test_right_to_left_override_in_a_title_stays_in_the_title(scratch) -> None:
     write_content(scratch, "Attack" + RLO + " at the base", "A summary " + RLO + "with an override")
     assert all(problems == [] for problems in page_problems(scratch).values())
+
+
+def test_join_escapes_each_item_once(tmp_path: Path) -> None:
+    # Aliases, regions and weak points are printed with `join`: each item is escaped
+    # (and direction-isolated) once, never a second time into visible entities.
+    from briefing.render.environment import template_environment
+    from briefing.render.text import plain
+
+    (tmp_path / "t.md.j2").write_text('{{ items|join("; ") }}', encoding="utf-8")
+    items = ["AT&T", "حزب الله", "*H*"]
+    out = template_environment(tmp_path).get_template("t.md.j2").render(items=items)
+    assert out == "; ".join(plain(item) for item in items)
+    assert "&lt;bdi" not in out and "&amp;" not in out

@@ -536,3 +536,14 @@ def test_export_folder_gets_the_same_guarantees(example_project: Project) -> Non
     assert tree_bytes(out) == before
     assert example_project.run("export", "--format", "csv", "--out", "exports").code == 0
     assert _staging_left(example_project.root) == []
+
+
+def test_a_users_folder_named_like_an_old_site_is_kept(example_project: Project) -> None:
+    # `.site.old` is the name earlier versions set a site aside under; a folder of the
+    # user's own by that name (a backup, say) is not ours to remove.
+    backup = example_project.root / ".site.old"
+    backup.mkdir()
+    (backup / "notes.txt").write_text("mine", encoding="utf-8")
+    run = example_project.run("build")
+    assert run.code == 0, run.stderr
+    assert (backup / "notes.txt").read_text(encoding="utf-8") == "mine"

@@ -11,6 +11,7 @@ A real git repository with three commits of one briefing:
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 from pathlib import Path
 
 import feedparser
@@ -180,6 +181,35 @@ def test_without_git_the_page_says_so(tmp_path: Path) -> None:
     page = (project.root / "out" / "briefings" / "hist.md").read_text()
     assert "*Note: no revision history: the content is not in a git repository" in page
     assert "### Working copy" in page
+
+
+def _clone(project: Project, tmp_path: Path, name: str, *options: str) -> Project:
+    """A clone of the history project (content, templates and config are all committed)."""
+    git(project.root, "config", "uploadpack.allowFilter", "true")
+    target = tmp_path / name
+    subprocess.run(
+        ["git", "clone", "-q", *options, f"file://{project.root}", str(target)],
+        check=True, capture_output=True, timeout=120,
+    )
+    return Project(target)
+
+
+def test_a_shallow_clone_says_so_in_plain_words(project: Project, tmp_path: Path) -> None:
+    clone = _clone(project, tmp_path, "shallow", "--depth", "1")
+    run = clone.run("render", "--out", "out")
+    assert run.code == 0, run.stderr
+    page = (clone.root / "out" / "briefings" / "hist.md").read_text()
+    assert "Traceback" not in run.stderr and "Error" not in page
+    if "no revision history" in page:  # dulwich could not walk it: the reader is told why
+        assert "the repository is a shallow clone" in page
+
+
+def test_a_blobless_clone_is_no_traceback(project: Project, tmp_path: Path) -> None:
+    clone = _clone(project, tmp_path, "blobless", "--filter=blob:none")
+    for command in (("check", "--strict"), ("render", "--out", "out")):
+        run = clone.run(*command)
+        assert "Traceback" not in run.stderr, run.stderr
+        assert run.code == 0, run.stderr
 
 
 # -- the raw tree comparison behind the walk -------------------------------------------------------

@@ -77,7 +77,8 @@ def _finalize(value: object) -> str:
 
 
 def _join(items: object, separator: str = "") -> Markup:
-    return Markup(separator).join(_finalize(item) for item in items)  # type: ignore[attr-defined]
+    # Each item is escaped once by _finalize; Markup keeps join from escaping it again.
+    return Markup(separator).join(Markup(_finalize(item)) for item in items)  # type: ignore[attr-defined]
 
 
 def _links(items: list[ctx.Link], separator: str = ", ") -> Markup:

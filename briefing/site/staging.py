@@ -186,7 +186,18 @@ def _building(target: Path) -> str:
 def _is_stale(name: str, target: Path) -> bool:
     """A staging folder, or a previous output set aside by an earlier version or a two-rename swap."""
     old = f".{target.name}.old"
-    return name.startswith((_building(target), old + "-")) or name == old
+    if name == old:  # the name earlier versions set a site aside under: only if it is ours
+        return _ours(target.parent / name)
+    return name.startswith((_building(target), old + "-"))
+
+
+def _ours(folder: Path) -> bool:
+    """True for a folder this tool wrote (its stamp, or a site from before stamps)."""
+    from briefing.site.destination import _site_before_stamps
+
+    return folder.is_dir() and not folder.is_symlink() and (
+        (folder / STAMP).is_file() or _site_before_stamps(folder)
+    )
 
 
 def _remove_stale(target: Path) -> None:
