@@ -305,8 +305,9 @@ def test_stale_staging_folders_are_removed_and_reported(built) -> None:
     stale = project.root / ".site.building-deadbeef"
     (stale / "briefings").mkdir(parents=True)
     (stale / "briefings" / "amber.html").write_text("TLP:AMBER\n")
-    old = project.root / ".site.old"
+    old = project.root / ".site.old"  # a site set aside by an earlier version: ours by its stamp
     old.mkdir()
+    (old / ".briefing-output").write_text("written by briefing\n")
     unrelated = project.root / ".site.older-notes"
     unrelated.write_text("not ours\n")
     run = project.run("build")
