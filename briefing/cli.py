@@ -216,14 +216,14 @@ def export_command(
     from briefing.generate import profile_of, validate
     from briefing.history import last_revised, revisions
     from briefing.profile import apply
+    from briefing.site.destination import check
+    from briefing.site.plugin import protected_folders
 
     def action() -> int:
         config, plugin = _load(config_file, _overrides(content, max_marking, drafts, strict), strict=strict)
         settings = plugin.resolve_settings(config)
-        protected = [settings.content_dir, settings.templates_dir, settings.root / ".git"]
-        if settings.vocabularies.parent != settings.root:  # site_config/, not the project itself
-            protected.append(settings.vocabularies.parent)
-        export_write.check_out(Path(out), protected, settings.root)  # before any work: exit 2 early
+        protected = protected_folders(config, settings)
+        check(Path(out), protected, option="--out", stamp=export_write.MARKER)  # before any work: exit 2 early
         result = validate(settings)
         _print_diagnostics(result.diagnostics.sorted())
         if result.failed(strict) or result.project is None:
@@ -245,7 +245,7 @@ def export_command(
         chosen = FORMAT_NAMES if not formats or "all" in formats else tuple(dict.fromkeys(formats))
         files = exports(visible, options, chosen)
         try:
-            target = export_write.write(files, Path(out), protected, settings.root)
+            target = export_write.write(files, Path(out), protected)
         except OSError as exc:  # a full disk, a read-only folder: the previous export stays as it was
             from briefing.site.staging import problem
 

@@ -1,11 +1,11 @@
 """``briefing export --out DIR``: write export files to a folder, never over the user's work.
 
-DIR must not be, contain or sit inside the project's own folders (content,
-templates, site configuration, the project root). It must be new, empty,
-or a folder that ``briefing export`` made before (it holds the marker file
-:data:`MARKER`). Files are written as the site is (:mod:`briefing.site.staging`):
-into a staging folder beside DIR, under a lock, swapped in whole, with umask
-modes, and nothing left behind by a failed or interrupted export.
+DIR is checked as the site's folder is (:mod:`briefing.site.destination`): not
+the project's own folders, and new, empty, or a folder that ``briefing export``
+made before (it holds the marker file :data:`MARKER`). Files are written as
+the site is (:mod:`briefing.site.staging`): into a staging folder beside DIR,
+under a lock, swapped in whole, with umask modes, and nothing left behind by a
+failed or interrupted export.
 """
 
 from __future__ import annotations
@@ -19,39 +19,12 @@ from briefing.site.destination import Protected
 MARKER = ".briefing-export"
 
 
-def check_out(out: Path, protected: list[Path], root: Path | None = None) -> Path:
-    """``out`` resolved, or :class:`ConfigError` (exit 2) when writing there could hurt the user's work.
+def write(files: dict[str, bytes], out: Path, protected: Protected) -> Path:
+    """Write ``files`` (``{relative path: bytes}``) as the folder ``out``, replacing a previous export.
 
-    ``protected``: folders DIR may not be, sit inside, or contain. ``root``: the project
-    folder, which DIR may sit inside (like ``site/``) but not be or contain.
+    The same rules as the site's folder (:mod:`briefing.site.destination`), with this command's marker.
     """
-    target = out.resolve()
-    for folder in protected:
-        folder = folder.resolve()
-        if target == folder or target.is_relative_to(folder) or folder.is_relative_to(target):
-            raise ConfigError(f"--out {out}: refusing to write into or over the project folder {folder}")
-    if root is not None and root.resolve().is_relative_to(target):
-        raise ConfigError(f"--out {out}: refusing to write over the project folder {root.resolve()}")
-    if target.exists():
-        if not target.is_dir():
-            raise ConfigError(f"--out {out}: exists and is not a folder")
-        entries = list(target.iterdir())
-        if entries and not (target / MARKER).is_file():
-            raise ConfigError(
-                f"--out {out}: folder is not empty and was not written by `briefing export`; "
-                "choose a new or empty folder"
-            )
-    return target
-
-
-def write(files: dict[str, bytes], out: Path, protected: list[Path], root: Path | None = None) -> Path:
-    """Write ``files`` (``{relative path: bytes}``) as the folder ``out``, replacing a previous export."""
-    target = check_out(out, protected, root)
-    folders = {f"project ({folder.name})": folder for folder in protected}
-    output = staging.begin(
-        out, Protected(root=root if root is not None else target.parent, folders=folders),
-        option="--out", stamp=MARKER,
-    )
+    output = staging.begin(out, protected, option="--out", stamp=MARKER)
     try:
         for relative, data in files.items():
             path = (output.folder / relative).resolve()
@@ -62,4 +35,4 @@ def write(files: dict[str, bytes], out: Path, protected: list[Path], root: Path 
         staging.finish(output)
     finally:
         staging.abandon(output)  # only if it did not finish
-    return target
+    return output.target

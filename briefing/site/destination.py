@@ -85,6 +85,14 @@ def check_place(final: Path, target: Path, protected: Protected, *, option: str)
         )
 
 
+def check(final: Path, protected: Protected, *, option: str, force: bool = False, stamp: str = STAMP) -> Path:
+    """Both checks below for the output folder ``final``; its real target (links resolved)."""
+    target = real_target(final)
+    check_place(final, target, protected, option=option)
+    check_contents(final, target, option=option, force=force, stamp=stamp)
+    return target
+
+
 def check_contents(final: Path, target: Path, *, option: str, force: bool, stamp: str = STAMP) -> None:
     """Refuse a file, or a non-empty folder without our ``stamp`` (unless ``force``)."""
     where = _named(final, target)

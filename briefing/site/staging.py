@@ -35,7 +35,7 @@ from pathlib import Path
 from types import FrameType
 
 from briefing.diagnostics import ConfigError, display_path
-from briefing.site.destination import STAMP, STAMP_TEXT, Protected, check_contents, check_place, real_target
+from briefing.site.destination import STAMP, STAMP_TEXT, Protected, check, check_contents
 
 
 class BuildRunning(ConfigError):
@@ -66,9 +66,7 @@ def begin(
     Raises :class:`~briefing.site.destination.RefusedDestination` or :class:`BuildRunning`
     (exit 2), or :class:`OSError` (nothing could be written beside the output folder).
     """
-    target = real_target(final)
-    check_place(final, target, protected, option=option)
-    check_contents(final, target, option=option, force=force, stamp=stamp)  # before creating anything
+    target = check(final, protected, option=option, force=force, stamp=stamp)  # before creating anything
     target.parent.mkdir(parents=True, exist_ok=True)
     lock = _lock(target)
     try:
