@@ -16,27 +16,18 @@ import difflib
 import re
 from collections.abc import Iterable, Mapping
 
+from briefing.estimative import DEFAULT_LIKELIHOOD_WORDS
+
 #: Longest value a suggestion is looked for (ids are at most 80 characters; labels and names are short).
 MAX_LENGTH = 120
 #: Below this similarity, a spelling suggestion misleads more than it helps.
 CUTOFF = 0.7
 
-#: ICD 203's own alternative terms (and everyday words) for the scale's values.
-SYNONYMS: dict[str, str] = {
-    # likelihood (ICD 203, "Expressions of likelihood or probability")
-    "remote": "almost-no-chance",
+#: Words for the scale's values beyond the likelihood words of :mod:`briefing.estimative`
+#: (the one home of ICD 203's terms and synonyms, from which :data:`SYNONYMS` adds the rest).
+_MORE_SYNONYMS: dict[str, str] = {
+    # likelihood
     "almost-no": "almost-no-chance",
-    "highly-improbable": "very-unlikely",
-    "improbable": "unlikely",
-    "roughly-even-odds": "roughly-even-chance",
-    "even-chance": "roughly-even-chance",
-    "even-odds": "roughly-even-chance",
-    "probable": "likely",
-    "probably": "likely",
-    "highly-probable": "very-likely",
-    "highly-likely": "very-likely",
-    "nearly-certain": "almost-certain",
-    "almost-certainly": "almost-certain",
     "certain": "almost-certain",
     # confidence
     "medium": "moderate",
@@ -47,6 +38,17 @@ SYNONYMS: dict[str, str] = {
     "public": "published",
     "wip": "draft",
 }
+
+
+def _synonyms() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for value, phrases in DEFAULT_LIKELIHOOD_WORDS.items():
+        for phrase in phrases:
+            word = normalize(phrase)
+            if word != value and not word.endswith("-not") and not word.startswith("not-"):
+                found.setdefault(word, value)  # "probably not" is no synonym of likely
+    return found | _MORE_SYNONYMS
+
 
 #: Country codes in everyday use that are not ISO 3166-1 alpha-2, and short names pycountry lacks.
 COUNTRY_ALIASES: dict[str, str] = {
@@ -109,6 +111,10 @@ def suggest(value: str, known: Mapping[str, Iterable[str | None]] | Iterable[str
         return close[0]
     close = difflib.get_close_matches(wanted, list(by_form), n=1, cutoff=CUTOFF)
     return by_form[close[0]] if close else None
+
+
+#: Everyday and ICD 203 words for the scale's values: ``probable`` -> ``likely``.
+SYNONYMS: dict[str, str] = _synonyms()
 
 
 def did_you_mean(value: str, known: Mapping[str, Iterable[str | None]] | Iterable[str]) -> str:
