@@ -11,7 +11,7 @@ the pages (so they land in the staging folder before the atomic swap);
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -19,22 +19,25 @@ if TYPE_CHECKING:  # this package's own import stays light: the command line lis
     from briefing.export.facts import ExportOptions, Memo
     from briefing.model import Project
 
-__all__ = ["FORMATS", "FORMAT_NAMES", "exports"]
+__all__ = ["FORMATS", "FORMAT_NAMES", "export_files", "exports"]
 
 #: The flat record of each event (briefing.export.facts.event_record), by briefing id.
 Records = dict[str, list[dict[str, Any]]]
+#: A format's files, ``(site path, bytes)``: a generator where a format is large (STIX),
+#: so that its files can be written one by one.
+Files = Iterable[tuple[str, bytes]]
 
 
-def _atom(project: Project, options: ExportOptions, memo: Memo, records: Records) -> dict[str, bytes]:
+def _atom(project: Project, options: ExportOptions, memo: Memo, records: Records) -> Files:
     from briefing.export.atom import feed_files
 
-    return feed_files(project, options, memo)
+    return feed_files(project, options, memo).items()
 
 
-def _json(project: Project, options: ExportOptions, memo: Memo, records: Records) -> dict[str, bytes]:
+def _json(project: Project, options: ExportOptions, memo: Memo, records: Records) -> Files:
     from briefing.export.jsondata import briefing_files
 
-    return briefing_files(project, options, memo)
+    return briefing_files(project, options, memo).items()
 
 
 def _records(project: Project, options: ExportOptions, memo: Memo) -> Records:
@@ -56,7 +59,7 @@ def _site_order(project: Project, records: Records) -> list[dict[str, Any]]:
     return [by_key[(b, e.id)] for b, _, e in facts.all_events(project)]
 
 
-def _csv(project: Project, options: ExportOptions, memo: Memo, records: Records) -> dict[str, bytes]:
+def _csv(project: Project, options: ExportOptions, memo: Memo, records: Records) -> Files:
     from briefing.export import paths
     from briefing.export.csvdata import events_csv, row
 
@@ -72,10 +75,10 @@ def _csv(project: Project, options: ExportOptions, memo: Memo, records: Records)
     out[paths.EVENTS_CSV] = events_csv(
         by_event[(record["briefing_id"], record["event_id"])] for record in _site_order(project, records)
     )
-    return out
+    return out.items()
 
 
-def _geojson(project: Project, options: ExportOptions, memo: Memo, records: Records) -> dict[str, bytes]:
+def _geojson(project: Project, options: ExportOptions, memo: Memo, records: Records) -> Files:
     from briefing.export import facts, paths
     from briefing.export.geojsondata import feature_collection
 
@@ -84,7 +87,7 @@ def _geojson(project: Project, options: ExportOptions, memo: Memo, records: Reco
         for b, rows in records.items()
     }
     out[paths.EVENTS_GEOJSON] = facts.dumps(feature_collection(_site_order(project, records)))
-    return out
+    return out.items()
 
 
 def _geojson_bytes(rows: list[dict[str, Any]]) -> bytes:
@@ -94,20 +97,20 @@ def _geojson_bytes(rows: list[dict[str, Any]]) -> bytes:
     return facts.dumps(feature_collection(rows))
 
 
-def _stix(project: Project, options: ExportOptions, memo: Memo, records: Records) -> dict[str, bytes]:
+def _stix(project: Project, options: ExportOptions, memo: Memo, records: Records) -> Files:
     from briefing.export.stix import stix_files
 
     return stix_files(project, options, memo)
 
 
-def _timelinejs(project: Project, options: ExportOptions, memo: Memo, records: Records) -> dict[str, bytes]:
+def _timelinejs(project: Project, options: ExportOptions, memo: Memo, records: Records) -> Files:
     from briefing.export.timelinejs import timeline_files
 
-    return timeline_files(project, options, memo)
+    return timeline_files(project, options, memo).items()
 
 
 #: Every export format by its name on the command line.
-FORMATS: dict[str, Callable[[Project, ExportOptions, Memo, Records], dict[str, bytes]]] = {
+FORMATS: dict[str, Callable[[Project, ExportOptions, Memo, Records], Files]] = {
     "atom": _atom,
     "json": _json,
     "csv": _csv,
@@ -118,11 +121,13 @@ FORMATS: dict[str, Callable[[Project, ExportOptions, Memo, Records], dict[str, b
 FORMAT_NAMES = tuple(FORMATS)
 
 
-def exports(
+def export_files(
     visible: Project, options: ExportOptions, formats: Iterable[str] = FORMAT_NAMES, memo: Memo | None = None
-) -> dict[str, bytes]:
-    """Every export file of the (already filtered) project, ``{site path: bytes}``, sorted by path.
+) -> Iterator[tuple[str, bytes]]:
+    """The export files of the (already filtered) project, ``(site path, bytes)``, format by format.
 
+    A caller that writes each file before asking for the next never holds every export
+    in memory at once (at 10,000 briefings they are gigabytes).
     ``memo`` keeps pieces between builds (``briefing serve``); without one, everything is made anew.
     """
     from briefing.export.facts import Memo
@@ -131,8 +136,14 @@ def exports(
     memo.begin(visible, options)
     chosen = list(dict.fromkeys(formats))
     records: Records = _records(visible, options, memo) if {"csv", "geojson"} & set(chosen) else {}
-    out: dict[str, bytes] = {}
     for name in chosen:
-        out.update(FORMATS[name](visible, options, memo, records))
+        yield from FORMATS[name](visible, options, memo, records)
     memo.end()
+
+
+def exports(
+    visible: Project, options: ExportOptions, formats: Iterable[str] = FORMAT_NAMES, memo: Memo | None = None
+) -> dict[str, bytes]:
+    """Every export file of the (already filtered) project, ``{site path: bytes}``, sorted by path."""
+    out = dict(export_files(visible, options, formats, memo))
     return {path: out[path] for path in sorted(out)}

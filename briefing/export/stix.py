@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
@@ -120,8 +121,9 @@ class _Bundler:
             actor_id: f"{self._actor_kind(actor)[0]}--{facts.uuid_for('actor', actor_id)}"
             for actor_id, actor in project.actors.items()
         }
-        #: Each object serialised once (sorted keys), by id: the site bundle reuses the briefings'.
-        self.serialised: dict[str, str] = {}
+        #: Each object serialised once (sorted keys, UTF-8), by id: the site bundle reuses the
+        #: briefings'. Bytes, not str: one non-ASCII letter would make a str 2-4 bytes a character.
+        self.serialised: dict[str, bytes] = {}
         self.briefing_objects: dict[str, list[str]] = {}
 
     @staticmethod
@@ -275,15 +277,15 @@ class _Bundler:
             fields["precision"] = PRECISION_METRES.get(place.precision or "")
         return _sdo("location", ("location", briefing_id, event.id), stamp, **fields, **marking)
 
-    def _objects_of(self, briefing_id: str) -> dict[str, str]:
+    def _objects_of(self, briefing_id: str) -> dict[str, bytes]:
         """A briefing's own objects, serialised, by id."""
         objects = self.briefing(briefing_id, self.project.briefings[briefing_id])
-        return {o["id"]: json.dumps(o, ensure_ascii=False, sort_keys=True, separators=(",", ":")) for o in objects}
+        return {o["id"]: _serialise(o) for o in objects}
 
     def _keep(self, obj: dict[str, Any]) -> str:
         key: str = obj["id"]
         if key not in self.serialised:
-            self.serialised[key] = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            self.serialised[key] = _serialise(obj)
         return key
 
     def bundle(self, key: str, briefing_ids: list[str]) -> bytes:
@@ -309,12 +311,21 @@ class _Bundler:
         profile = self.options.profile
         bundle_id = f"bundle--{facts.uuid_for('bundle', key, profile.max_marking.value, str(profile.drafts))}"
         # Sorted keys, as json.dumps(sort_keys=True) would write the whole bundle: id, objects, type.
-        body = ",\n".join(self.serialised[i] for i in sorted(ids))
-        return f'{{"id":"{bundle_id}","objects":[\n{body}\n],"type":"bundle"}}\n'.encode()
+        # One join of the parts: the site's bundle is never copied whole on its way out.
+        parts = [f'{{"id":"{bundle_id}","objects":[\n'.encode()]
+        for i in sorted(ids):
+            parts += (self.serialised[i], b",\n")
+        parts[-1] = b'\n],"type":"bundle"}\n'
+        return b"".join(parts)
 
 
-def stix_files(project: Project, options: ExportOptions, memo: facts.Memo) -> dict[str, bytes]:
+def _serialise(obj: dict[str, Any]) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def stix_files(project: Project, options: ExportOptions, memo: facts.Memo) -> Iterator[tuple[str, bytes]]:
+    """Each briefing's bundle, then the site's: one at a time, for the caller to write and let go."""
     bundler = _Bundler(project, options, memo)
-    out = {paths.briefing_stix(b): bundler.bundle(f"briefing/{b}", [b]) for b in sorted(project.briefings)}
-    out[paths.SITE_STIX] = bundler.bundle("site", sorted(project.briefings))
-    return out
+    for b in sorted(project.briefings):
+        yield paths.briefing_stix(b), bundler.bundle(f"briefing/{b}", [b])
+    yield paths.SITE_STIX, bundler.bundle("site", sorted(project.briefings))

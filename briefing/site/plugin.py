@@ -234,7 +234,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.result is not None  # on_config generated, or raised
         generated = self.pages
-        exported = self._exports(self.result, config)
+        exported = self._write_exports(self.result, config)
         for file in list(files):
             if file.generated_by is not None:
                 continue  # other plugins' files
@@ -251,20 +251,26 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
                     continue
             if file.src_dir in (config.docs_dir, config.theme.custom_dir) and not _readable(file.abs_src_path):
                 files.remove(file)  # never opened by MkDocs: a FIFO would hang the build
-        for src_uri, markdown in generated.items():
+        for src_uri in generated:
             # Ids make unsafe paths impossible; check again where files are made.
             if not _SAFE_URI.fullmatch(src_uri):
                 raise PluginError(f"refusing to generate a page at an unsafe path: {src_uri!r}")
-            files.append(File.generated(config, src_uri, content=markdown))
-        for path, data in exported.items():
-            if not _SAFE_EXPORT.fullmatch(path):
-                raise PluginError(f"refusing to write an export at an unsafe path: {path!r}")
-            files.append(File.generated(config, path, content=data))
+            # The Markdown itself is handed over when MkDocs reads the page (on_page_read_source).
+            files.append(File.generated(config, src_uri, content=""))
+        for path, written in exported.items():
+            files.append(File.generated(config, path, abs_src_path=written))
         return files
 
-    def _exports(self, result: Generation, config: MkDocsConfig) -> dict[str, bytes]:
-        """Feeds and data files, from the same filtered model as the pages (briefing.export)."""
-        from briefing.export import exports
+    def _write_exports(self, result: Generation, config: MkDocsConfig) -> dict[str, str]:
+        """Feeds and data files, from the same filtered model as the pages (briefing.export).
+
+        Written straight into the site folder (under ``build``, the staging folder, after MkDocs
+        cleaned it), file by file, so that the exports are never all in memory at once:
+        at archive scale the exports are gigabytes. MkDocs then finds each file already in
+        place (``File.copy_file`` skips a file copied onto itself). Returns ``{site path:
+        file written}``, sorted by path.
+        """
+        from briefing.export import export_files
         from briefing.generate import profile_of
 
         if result.project is None or self.settings is None:
@@ -276,10 +282,27 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
             directory_urls=config.use_directory_urls,
             revised=tuple(sorted(result.last_revised.items())),
         )
+        site = Path(config.site_dir)
+        written: dict[str, str] = {}
         # Under serve, pieces of briefings that did not change are kept from the last build.
-        return exports(result.project, options, memo=self.export_memo if self.serving else None)
+        for path, data in export_files(result.project, options, memo=self.export_memo if self.serving else None):
+            if not _SAFE_EXPORT.fullmatch(path):
+                raise PluginError(f"refusing to write an export at an unsafe path: {path!r}")
+            target = site / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            written[path] = str(target)
+        return dict(sorted(written.items()))
+
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        # A generated page's Markdown leaves this plugin as MkDocs reads it: no build holds
+        # every page's Markdown and HTML at once.
+        return self.pages.pop(page.file.src_uri, None)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # Converted: nothing reads the Markdown again (the title comes from the render; an
+        # empty string, not None, keeps it so), and MkDocs keeps every page until the end.
+        page.markdown = ""
         return output.sanitize(html)
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
