@@ -38,8 +38,10 @@ from mkdocs.exceptions import ConfigurationError, PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
+from mkdocs.utils.templates import TemplateContext
 
 from briefing.config import BriefingConfig
 from briefing.diagnostics import BriefingError, Diagnostic, display_path
@@ -48,7 +50,7 @@ from briefing.export.facts import ExportOptions, Memo
 from briefing.generate import Generation, generate
 from briefing.render.template_cache import compiled_templates
 from briefing.settings import Settings
-from briefing.site import output, search, staging
+from briefing.site import output, packed, search, staging
 from briefing.site.destination import Protected
 from briefing.site.preview import PAGE as PROBLEMS_PAGE
 from briefing.site.preview import PreviewState, nav_paths
@@ -83,6 +85,10 @@ class _LinkWarnings(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         if self.strict or record.name.startswith(("mkdocs.structure", "mkdocs.plugins.briefing")):
             self.count += 1
+
+
+def _packed(pages: dict[str, str]) -> dict[str, bytes]:
+    return {src_uri: packed.pack(markdown) for src_uri, markdown in pages.items()}
 
 
 def protected_folders(config: MkDocsConfig, settings: Settings) -> Protected:
@@ -137,8 +143,11 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         self._epoch_is_ours = False
         self.preview = PreviewState()
         """``serve`` only: the last good generation and the problems of the last build."""
-        self.pages: dict[str, str] = {}
-        """The Markdown pages this build publishes (under ``serve``, with the problems page)."""
+        self.pages: dict[str, bytes] = {}
+        """The Markdown pages this build publishes (under ``serve``, with the problems page),
+        packed (:mod:`briefing.site.packed`) until MkDocs reads each."""
+        self.html: dict[str, bytes] = {}
+        """Each converted page's HTML, packed until MkDocs writes the page."""
         self.summary = ""
         """What this build published and left out, for the terminal (``briefing build`` prints it)."""
 
@@ -174,7 +183,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         self._report(result.diagnostics.sorted())
         if result.history_note:
             log.info(result.history_note)  # once per build: pages say it where it matters
-        self.pages = result.pages
+        self.pages = _packed(result.pages)
         if self.serving:
             result = self._preview(result, config)
         elif result.failed(settings.strict):
@@ -185,6 +194,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
             raise ContentBuildError(self.content_failure)
         else:
             self.summary = result.summary
+            result.pages = {}  # packed above: nothing reads them again
         self._set_epoch(result)
         self.warnings = _LinkWarnings(settings.strict)
         logging.getLogger("mkdocs").addHandler(self.warnings)
@@ -208,7 +218,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         served = self.result = self.preview.take(result, strict)
         # Before any good build, the problems page stands in for the nav's generated pages.
         generated = [p for p in nav_paths(config.nav) if not (Path(config.docs_dir) / p).exists()]
-        self.pages = self.preview.pages(served, generated)
+        self.pages = _packed(self.preview.pages(served, generated))
         if result.failed(strict):
             kept = "the last good site" if self.preview.last_good is not None else "only the problems"
             log.info(f"the build failed: serving {kept}, with the problems at /{PROBLEMS_PAGE[:-3]}/")
@@ -297,13 +307,22 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         # A generated page's Markdown leaves this plugin as MkDocs reads it: no build holds
         # every page's Markdown and HTML at once.
-        return self.pages.pop(page.file.src_uri, None)
+        markdown = self.pages.pop(page.file.src_uri, None)
+        return None if markdown is None else packed.unpack(markdown)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        # Converted: nothing reads the Markdown again (the title comes from the render; an
-        # empty string, not None, keeps it so), and MkDocs keeps every page until the end.
+        # MkDocs keeps every page from conversion until the last is written. Converted, nothing
+        # reads the Markdown again (the title comes from the render; "", not None, keeps it so),
+        # and the HTML waits packed until on_page_context gives it back to its page.
         page.markdown = ""
-        return output.sanitize(html)
+        self.html[page.file.src_uri] = packed.pack(output.sanitize(html))
+        return ""
+
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        page.content = packed.unpack(self.html.pop(page.file.src_uri))
+        return context
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         settings = self.settings
@@ -312,6 +331,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         return env
 
     def on_post_page(self, output_content: str, *, page: Page, config: MkDocsConfig) -> str:
+        page.content = ""  # in output_content now; nothing reads it again
         if self.serving:
             target = PROBLEMS_PAGE[:-3] + ("/" if config.use_directory_urls else ".html")
             return self.preview.banner(output_content, get_relative_url(target, page.url))
