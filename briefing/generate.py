@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +29,7 @@ class Generation:
 
     diagnostics: Diagnostics
     project: Project | None = None
-    pages: dict[str, str] = field(default_factory=dict)
+    pages: MutableMapping[str, str] = field(default_factory=dict)
     latest_as_of: dt.date | None = None
     """The latest ``as_of`` of the visible briefings: it dates a reproducible build."""
     history: History | None = None
@@ -67,8 +68,9 @@ def validate(settings: Settings) -> Generation:
     return Generation(diagnostics, project, history=history, summary=summary(project, profile_of(settings)))
 
 
-def generate(settings: Settings) -> Generation:
-    """Validate, filter to the build profile, and render the Markdown tree."""
+def generate(settings: Settings, into: MutableMapping[str, str] | None = None) -> Generation:
+    """Validate, filter to the build profile, and render the Markdown tree (``into`` a mapping
+    of the caller's, see :func:`briefing.render.render_pages`)."""
     result = validate(settings)
     if result.diagnostics.errors or result.project is None:
         return result
@@ -89,6 +91,7 @@ def generate(settings: Settings) -> Generation:
             directory_urls=settings.directory_urls, bytecode_cache=cache,
             # Pages say it when there is no history at all; uncommitted edits are labelled where they show.
             revisions=found, history_note=result.history.note() if result.history.unavailable else None,
+            into=into,
         )
     except TemplateProblem as problem:
         diagnostics.error(problem.path, problem.line, 1, problem.message)

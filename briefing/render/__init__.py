@@ -7,6 +7,7 @@ templates in ``templates/`` decide what each page shows.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from pathlib import Path
 
 import jinja2
@@ -41,19 +42,22 @@ def render_pages(
     bytecode_cache: jinja2.BytecodeCache | None = None,
     revisions: dict[str, list[Revision]] | None = None,
     history_note: str | None = None,
-) -> dict[str, str]:
+    into: MutableMapping[str, str] | None = None,
+) -> MutableMapping[str, str]:
     """Render every page of the (already filtered) project, sorted by path.
 
     ``directory_urls`` is MkDocs' ``use_directory_urls``: links in raw HTML (the
     timelines) must be written as the site's URLs, since MkDocs rewrites only
     Markdown links. ``revisions`` are each briefing's visible revisions
     (:mod:`briefing.history`); ``history_note`` is said where there is no history.
+    Pages go ``into`` a mapping of the caller's that iterates in path order
+    (:class:`briefing.site.packed.Pages` keeps them packed), or a new dict.
     Raises :class:`TemplateProblem` when a template is at fault.
     """
     with template_problems(templates_dir):
         env = template_environment(templates_dir, bytecode_cache)
         views = Views(project, profile, directory_urls, revisions or {}, history_note)
-        pages: dict[str, str] = {}
+        pages: MutableMapping[str, str] = {} if into is None else into
         briefing_template = env.get_template("briefing.md.j2")
         for briefing_id, briefing in project.briefings.items():
             pages[f"briefings/{briefing_id}.md"] = briefing_template.render(page=views.briefing_page(briefing_id, briefing))
@@ -68,4 +72,4 @@ def render_pages(
         # The bounded pages of a long archive (years, months, tags, actors' earlier years).
         for path, (template, make) in views.archive.pages.items():
             pages[path] = env.get_template(template).render(page=make())
-    return dict(sorted(pages.items()))
+    return dict(sorted(pages.items())) if into is None else pages

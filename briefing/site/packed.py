@@ -11,6 +11,7 @@ about a second of CPU per thousand briefings; the text comes back byte for byte.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterator, MutableMapping
 
 #: zlib's fastest level: the point is memory, not size on disk.
 LEVEL = 1
@@ -22,3 +23,32 @@ def pack(text: str) -> bytes:
 
 def unpack(data: bytes) -> str:
     return zlib.decompress(data).decode("utf-8")
+
+
+class Pages(MutableMapping[str, str]):
+    """``{src_uri: Markdown}`` that keeps each page packed, filled as pages are rendered
+    (:func:`briefing.generate.generate`'s ``into``), so that the whole tree is never held as text.
+
+    It iterates in path order, as :func:`briefing.render.render_pages`' own dict does.
+    """
+
+    def __init__(self) -> None:
+        self._packed: dict[str, bytes] = {}
+
+    def __getitem__(self, src_uri: str) -> str:
+        return unpack(self._packed[src_uri])
+
+    def __setitem__(self, src_uri: str, markdown: str) -> None:
+        self._packed[src_uri] = pack(markdown)
+
+    def __delitem__(self, src_uri: str) -> None:
+        del self._packed[src_uri]
+
+    def __contains__(self, src_uri: object) -> bool:
+        return src_uri in self._packed  # without unpacking
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._packed))
+
+    def __len__(self) -> int:
+        return len(self._packed)

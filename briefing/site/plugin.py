@@ -28,7 +28,7 @@ import logging
 import os
 import re
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -87,10 +87,6 @@ class _LinkWarnings(logging.Handler):
             self.count += 1
 
 
-def _packed(pages: dict[str, str]) -> dict[str, bytes]:
-    return {src_uri: packed.pack(markdown) for src_uri, markdown in pages.items()}
-
-
 def protected_folders(config: MkDocsConfig, settings: Settings) -> Protected:
     """The project's folders that no output folder may touch (see :mod:`briefing.site.destination`)."""
     theme_dir = config.theme.custom_dir
@@ -143,9 +139,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         self._epoch_is_ours = False
         self.preview = PreviewState()
         """``serve`` only: the last good generation and the problems of the last build."""
-        self.pages: dict[str, bytes] = {}
-        """The Markdown pages this build publishes (under ``serve``, with the problems page),
-        packed (:mod:`briefing.site.packed`) until MkDocs reads each."""
+        self.pages: MutableMapping[str, str] = {}
+        """The Markdown pages this build publishes (under ``serve``, with the problems page);
+        packed (:mod:`briefing.site.packed`), each until MkDocs reads it."""
         self.html: dict[str, bytes] = {}
         """Each converted page's HTML, packed until MkDocs writes the page."""
         self.summary = ""
@@ -179,11 +175,11 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
             self.settings = settings = dataclasses.replace(settings, preview=True)
         if not self.serving:
             self._stage(config, settings)
-        result = self.result = generate(settings)
+        result = self.result = generate(settings, into=packed.Pages())
         self._report(result.diagnostics.sorted())
         if result.history_note:
             log.info(result.history_note)  # once per build: pages say it where it matters
-        self.pages = _packed(result.pages)
+        self.pages = result.pages
         if self.serving:
             result = self._preview(result, config)
         elif result.failed(settings.strict):
@@ -194,7 +190,6 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
             raise ContentBuildError(self.content_failure)
         else:
             self.summary = result.summary
-            result.pages = {}  # packed above: nothing reads them again
         self._set_epoch(result)
         self.warnings = _LinkWarnings(settings.strict)
         logging.getLogger("mkdocs").addHandler(self.warnings)
@@ -218,7 +213,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         served = self.result = self.preview.take(result, strict)
         # Before any good build, the problems page stands in for the nav's generated pages.
         generated = [p for p in nav_paths(config.nav) if not (Path(config.docs_dir) / p).exists()]
-        self.pages = _packed(self.preview.pages(served, generated))
+        self.pages = self.preview.pages(served, generated)
         if result.failed(strict):
             kept = "the last good site" if self.preview.last_good is not None else "only the problems"
             log.info(f"the build failed: serving {kept}, with the problems at /{PROBLEMS_PAGE[:-3]}/")
@@ -307,8 +302,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         # A generated page's Markdown leaves this plugin as MkDocs reads it: no build holds
         # every page's Markdown and HTML at once.
-        markdown = self.pages.pop(page.file.src_uri, None)
-        return None if markdown is None else packed.unpack(markdown)
+        return self.pages.pop(page.file.src_uri, None)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         # MkDocs keeps every page from conversion until the last is written. Converted, nothing
