@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +38,8 @@ class Generation:
     """Each visible briefing's visible revisions, newest first."""
     history_note: str | None = None
     """What a build says once about history (none, or uncommitted edits)."""
+    history_seconds: float = 0.0
+    """Time spent reading git and working out revisions (logged by the build; measured by the bench)."""
 
     @property
     def last_revised(self) -> dict[str, dt.datetime]:
@@ -59,12 +62,16 @@ def validate(settings: Settings) -> Generation:
     project, diagnostics = load_project(
         settings.content_dir, settings.vocabularies, preview=settings.preview, drafts=settings.drafts
     )
+    start = time.perf_counter()
     history = read_history(
         settings.content_dir, [Path(d.path) for d in project.briefing_files.values()], settings.cache_dir
     )
     check_change_notes(history, project, diagnostics)
     history.close()  # keeps what was worked out; reopened only if a revision needs a past version
-    return Generation(diagnostics, project, history=history, summary=summary(project, profile_of(settings)))
+    return Generation(
+        diagnostics, project, history=history, summary=summary(project, profile_of(settings)),
+        history_seconds=time.perf_counter() - start,
+    )
 
 
 def generate(settings: Settings) -> Generation:
@@ -78,10 +85,12 @@ def generate(settings: Settings) -> Generation:
 
     # Problems in Markdown fields were reported by validation (briefing.fieldcheck).
     assert result.history is not None
+    start = time.perf_counter()
     try:
         found = revisions(result.history, result.project, visible, profile)
     finally:
         result.history.close()
+    history_seconds = result.history_seconds + time.perf_counter() - start
     cache = compiled_templates(settings.cache_dir) if settings.cache_dir is not None else None
     try:
         pages = render_pages(
@@ -101,5 +110,5 @@ def generate(settings: Settings) -> Generation:
     # The history itself (every past version) stays behind: only what the pages showed goes on.
     return Generation(
         diagnostics, visible, pages, latest, revisions=found, history_note=result.history.note(),
-        summary=result.summary,
+        summary=result.summary, history_seconds=history_seconds,
     )

@@ -174,6 +174,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         self._report(result.diagnostics.sorted())
         if result.history_note:
             log.info(result.history_note)  # once per build: pages say it where it matters
+        log.info(f"revision history read in {result.history_seconds:.2f} s")
         self.pages = result.pages
         if self.serving:
             result = self._preview(result, config)
