@@ -149,8 +149,8 @@ def _warm_history(project: Path) -> float:
         cache_dir=project / ".cache" / "briefing",
     )
     result = generate(settings)
-    if result.failed() or result.history is None or result.history.unavailable:
-        raise SystemExit(f"warm generation failed or read no history: {result.diagnostics.sorted()[:3]}")
+    if result.failed() or result.history_note:  # a note: no history, or uncommitted edits
+        raise SystemExit(f"warm generation: {result.history_note or result.diagnostics.sorted()[:3]}")
     return result.history_seconds
 
 
