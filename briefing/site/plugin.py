@@ -46,6 +46,7 @@ from briefing.diagnostics import BriefingError, Diagnostic, display_path
 from briefing.discover import kind_of
 from briefing.export.facts import ExportOptions, Memo
 from briefing.generate import Generation, generate
+from briefing.links import publishable
 from briefing.render.template_cache import compiled_templates
 from briefing.settings import Settings
 from briefing.site import output, search, staging
@@ -54,10 +55,6 @@ from briefing.site.preview import PAGE as PROBLEMS_PAGE
 from briefing.site.preview import PreviewState, nav_paths
 
 log = logging.getLogger("mkdocs.plugins.briefing")
-
-#: Files from docs_dir that may be published (hand-written pages and site assets).
-PUBLISHABLE = (".md", ".css", ".js", ".svg", ".png", ".jpg", ".jpeg", ".webp", ".ico", ".woff2", ".txt")
-
 
 #: Up to three folders deep: archive pages such as ``chronology/2021/03/2.md``.
 _SAFE_URI = re.compile(r"(?:[a-z0-9]+(?:-[a-z0-9]+)*/){0,3}[a-z0-9]+(?:-[a-z0-9]+)*\.md")
@@ -154,7 +151,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
                 self.config[key] = value
         strict = bool(config.strict or self.overrides.get("strict"))
         return Settings.from_plugin(
-            self.config, config.config_file_path, strict=strict, directory_urls=config.use_directory_urls
+            self.config, config.config_file_path, strict=strict, directory_urls=config.use_directory_urls,
+            docs_dir=config.docs_dir, markdown=(list(config.markdown_extensions), dict(config.mdx_configs)),
         )
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -243,9 +241,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
                     raise PluginError(
                         f"{config.docs_dir}/{file.src_uri} collides with a generated page; rename or remove it"
                     )
-                if not file.src_uri.lower().endswith(PUBLISHABLE) or any(
-                    part.startswith(".") for part in file.src_uri.split("/")
-                ):
+                if not publishable(file.src_uri):
                     log.info("not published (not a page or site asset): %s", file.src_uri)
                     files.remove(file)
                     continue
