@@ -121,7 +121,10 @@ def generate(settings: Settings, validated: Generation | None = None) -> Generat
         where = Path(os.fsdecode(exc.filename)) if exc.filename else settings.templates_dir
         diagnostics.error(display_path(where), 1, 1, f"cannot read template: {exc.strerror or exc}")
         return Generation(diagnostics, visible, summary=result.summary)
+    errors = len(diagnostics.errors)
     check_links(result.project, visible, profile, site_of(settings, visible, pages), diagnostics)
+    if len(diagnostics.errors) > errors:  # a failed generation has no pages (serve keeps the last good ones)
+        return Generation(diagnostics, visible, summary=result.summary)
     latest = max((b.as_of.upper for b in visible.briefings.values()), default=None)
     # The history itself (every past version) stays behind: only what the pages showed goes on.
     return Generation(

@@ -238,9 +238,10 @@ def _resolve(link: FieldLink, page: str, site: Site, restricted: _Restricted) ->
     if parts.scheme or parts.netloc:
         return None  # not relative: the escaper judged it (briefing.urls)
     if written.startswith(("/", "\\")):
+        target = posixpath.normpath(unquote(parts.path).lstrip("/\\") or "index.md")
+        relative = posixpath.relpath(target, posixpath.dirname(page)) + (f"#{parts.fragment}" if parts.fragment else "")
         return (
-            f"link '{url}' is absolute; write it relative to the page this field is on ({page}), "
-            f"e.g. '{posixpath.relpath('index.md', posixpath.dirname(page))}'"
+            f"link '{url}' is absolute; write it relative to the page this field is on ({page}): '{relative}'"
         )
     fragment = parts.fragment
     if not parts.path:
@@ -249,7 +250,8 @@ def _resolve(link: FieldLink, page: str, site: Site, restricted: _Restricted) ->
     target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path).lstrip("/"))
     if not site.has(target):
         if restricted.hides_file(target):
-            return f"link '{url}' leads to a page that is not published under this build profile ({{profile}})"
+            what = "page" if target.endswith(".md") else "file"
+            return f"link '{url}' leads to a {what} that is not published under this build profile ({{profile}})"
         hint = _close_file(target, path, site)
         if not posixpath.splitext(path)[1]:
             return (
