@@ -25,6 +25,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -110,43 +111,43 @@ def _docs_files(docs_dir: Path) -> Iterator[str]:
 def page_anchors(text: str, extensions: Sequence[Any], configs: Mapping[str, Any]) -> frozenset[str]:
     """The anchors of a Markdown page as MkDocs collects them: every ``id`` (and ``<a name>``) in the
     rendered tree and in raw HTML (``mkdocs.structure.pages``, ``present_anchor_ids``)."""
-    import markdown
-    from markdown.treeprocessors import Treeprocessor
+    import markdown  # type: ignore[import-untyped]  # no stubs installed
     from mkdocs.utils.meta import get_data
 
     found: set[str] = set()
-
-    class Collect(Treeprocessor):
-        def run(self, root: Any) -> None:
-            for element in root.iter():
-                if anchor := element.get("id"):
-                    found.add(anchor)
-                if element.tag == "a" and (anchor := element.get("name")):
-                    found.add(anchor)
-
     body, _ = get_data(text)
     md = markdown.Markdown(extensions=list(extensions), extension_configs=dict(configs))
-    md.treeprocessors.register(Collect(md), "briefing_anchors", 5)  # as MkDocs: with toc's ids set
+    md.treeprocessors.register(_Collect(found), "briefing_anchors", 5)  # as MkDocs: after toc set the ids
     md.convert(body)
-    found.update(_raw_html_ids(body))
+    raw = _RawIds(found)  # raw HTML keeps its ids out of the tree: MkDocs reads them from the source
+    raw.feed(body)
+    raw.close()
     return frozenset(found)
 
 
-def _raw_html_ids(text: str) -> set[str]:
-    from markdown.htmlparser import htmlparser  # the parser MkDocs reads raw HTML with
+class _Collect:
+    """A Python-Markdown tree processor: the ids of the rendered tree."""
 
-    ids: set[str] = set()
+    def __init__(self, found: set[str]) -> None:
+        self.found = found
 
-    class Ids(htmlparser.HTMLParser):  # type: ignore[misc, name-defined]
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            for key, value in attrs:
-                if value and (key == "id" or (key == "name" and tag == "a")):
-                    ids.add(value)
+    def run(self, root: Any) -> None:
+        for element in root.iter():
+            if anchor := element.get("id"):
+                self.found.add(anchor)
+            if element.tag == "a" and (anchor := element.get("name")):
+                self.found.add(anchor)
 
-    parser = Ids()
-    parser.feed(text)
-    parser.close()
-    return ids
+
+class _RawIds(HTMLParser):
+    def __init__(self, found: set[str]) -> None:
+        super().__init__()
+        self.found = found
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for key, value in attrs:
+            if value and (key == "id" or (key == "name" and tag == "a")):
+                self.found.add(value)
 
 
 # -- checking ---------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ content only and they are tested with ``render`` in test_diagnostics.py.)
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest

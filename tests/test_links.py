@@ -284,3 +284,24 @@ def test_collected_links_hold_their_lines() -> None:
     found = [(link.line, link.url) for link in relative_links(text)]
     assert found == [(0, "x.md"), (1, "y.png"), (3, "#z")]
     assert json.dumps(found)  # plain data
+
+
+# -- what MkDocs still finds (not from content) -------------------------------------------------------
+
+
+def test_a_broken_link_mkdocs_finds_is_a_diagnostic_not_an_abort(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", content=CASES / "base" / "content")
+    template = project.root / "templates" / "briefing.md.j2"
+    template.write_text(template.read_text().replace("## Summary\n", "## Summary\n\nSee [the guide](guide.md).\n"))
+    (project.root / "site_config" / "pages" / "about.md").write_text("# About\n\n[Broken](nope.md)\n")
+    assert project.run("check").code == 0  # content is fine: check validates content
+    run = project.run("build")
+    assert run.code == 1
+    assert (
+        "templates/briefing.md.j2:1:1: error: page briefings/base.md contains a link 'guide.md', but the target "
+        "'briefings/guide.md' is not found among documentation files (found by MkDocs)"
+    ) in run.stderr
+    assert "site_config/pages/about.md:1:1: error: page about.md contains a link 'nope.md'" in run.stderr
+    assert "briefing: 2 error(s) in content or templates; the site was not changed" in run.stderr
+    assert "Aborted" not in run.stderr and "Traceback" not in run.stderr
+    assert not project.site.exists()

@@ -49,7 +49,7 @@ from briefing.generate import Generation, generate
 from briefing.links import publishable
 from briefing.render.template_cache import compiled_templates
 from briefing.settings import Settings
-from briefing.site import output, search, staging
+from briefing.site import link_warnings, output, search, staging
 from briefing.site.destination import Protected
 from briefing.site.preview import PAGE as PROBLEMS_PAGE
 from briefing.site.preview import PreviewState, nav_paths
@@ -76,10 +76,14 @@ class _LinkWarnings(logging.Handler):
         super().__init__(logging.WARNING)
         self.strict = strict
         self.count = 0
+        self.links: list[str] = []
+        """MkDocs' warnings about broken links: reported as diagnostics (briefing.site.link_warnings)."""
 
     def emit(self, record: logging.LogRecord) -> None:
         if self.strict or record.name.startswith(("mkdocs.structure", "mkdocs.plugins.briefing")):
             self.count += 1
+        if record.name.startswith("mkdocs.structure") and link_warnings.is_link_warning(record.getMessage()):
+            self.links.append(record.getMessage())
 
 
 def protected_folders(config: MkDocsConfig, settings: Settings) -> Protected:
@@ -317,6 +321,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         warnings = self.warnings.count if self.warnings is not None else 0
+        links = self.warnings.links if self.warnings is not None else []
         self._detach()
         output.widen_csp(self.csp_files, self.csp_hashes)
         if self.serving:  # a preview never fails: MkDocs printed the warnings; the site stays served
@@ -324,6 +329,13 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
             if self.summary:
                 log.info(self.summary)
             return
+        if links and self.settings is not None:  # not from content (briefing.links): templates or pages
+            self._report(sorted({
+                link_warnings.diagnostic(m, set(self.pages), self.settings.templates_dir, Path(config.docs_dir))
+                for m in links
+            }))
+            self.content_failure = f"{len(set(links))} error(s) in content or templates"
+            raise ContentBuildError(self.content_failure)
         if warnings:
             raise PluginError(
                 f"{warnings} warning(s) about links or content during the build (see above); "
