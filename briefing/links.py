@@ -67,19 +67,21 @@ class Site:
     extensions: Sequence[Any] = DEFAULT_EXTENSIONS
     extension_configs: Mapping[str, Any] = field(default_factory=lambda: {"toc": {"permalink": True}})
     exports: frozenset[str] = frozenset()
-    docs: frozenset[str] = frozenset()
+    docs: frozenset[str] | None = None
+    """The published files of ``docs_dir``; None when there is no ``docs_dir`` to read (settings made
+    without MkDocs): then any file may be there, and only anchors of generated pages are checked."""
     _anchors: dict[str, frozenset[str] | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.docs_dir is not None and not self.docs:
+        if self.docs_dir is not None and self.docs is None:
             self.docs = frozenset(_docs_files(self.docs_dir))
 
     def has(self, uri: str) -> bool:
-        return uri in self.pages or uri in self.docs or uri in self.exports
+        return uri in self.pages or uri in self.exports or self.docs is None or uri in self.docs
 
     def files(self) -> Iterator[str]:
         yield from self.pages
-        yield from self.docs
+        yield from self.docs or ()
         yield from self.exports
 
     def anchors(self, uri: str) -> frozenset[str] | None:
@@ -91,7 +93,7 @@ class Site:
     def _read_anchors(self, uri: str) -> frozenset[str] | None:
         if uri in self.pages:
             text = self.pages[uri]
-        elif uri in self.docs and uri.endswith(".md") and self.docs_dir is not None:
+        elif self.docs and uri in self.docs and uri.endswith(".md") and self.docs_dir is not None:
             try:
                 text = (self.docs_dir / uri).read_text(encoding="utf-8-sig", errors="replace")
             except OSError:
