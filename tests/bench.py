@@ -17,6 +17,7 @@ import gc
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -66,6 +67,12 @@ def forget_caches() -> None:
 
 def run_measured(args: list[str], cwd: Path, **extra_env: str) -> tuple[float, float]:
     """Wall time (s) and peak RSS (MB) of a child process."""
+    elapsed, peak, _ = run_logged(args, cwd, **extra_env)
+    return elapsed, peak
+
+
+def run_logged(args: list[str], cwd: Path, **extra_env: str) -> tuple[float, float, str]:
+    """Wall time (s), peak RSS (MB) and standard error of a child process."""
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"} | extra_env
     start = time.perf_counter()
     process = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -74,7 +81,16 @@ def run_measured(args: list[str], cwd: Path, **extra_env: str) -> tuple[float, f
     stderr = process.stderr.read().decode() if process.stderr else ""
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(args)} failed:\n{stderr[-3000:]}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_maxrss / 1024, stderr
+
+
+def run_build(args: list[str], cwd: Path) -> tuple[float, float, float]:
+    """A `briefing build`: wall time (s), peak RSS (MB), and the Pagefind step's seconds from its log line."""
+    elapsed, peak, stderr = run_logged(args, cwd)
+    found = re.search(r"search index written in ([0-9.]+) s", stderr)
+    if found is None:
+        raise SystemExit(f"no search-index line in the build's log:\n{stderr[-3000:]}")
+    return elapsed, peak, float(found.group(1))
 
 
 def make_project(root: Path, briefings: int, events: int) -> Path:
@@ -102,6 +118,9 @@ def bare_project(project: Path, bare: Path) -> None:
     config["docs_dir"] = "docs"
     config["theme"]["custom_dir"] = str(project / "site_config" / "overrides")
     (bare / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    # The like-for-like floor for our pages alone: the same site without any search.
+    config["plugins"] = []
+    (bare / "mkdocs-no-search.yml").write_text(yaml.safe_dump(config, sort_keys=False))
 
 
 def folder_bytes(folder: Path) -> int:
@@ -142,16 +161,19 @@ def measure(size: int, events: int, work: Path) -> dict:
     # .cache/briefing between builds (the plugin's `cache` option), as a user's machine
     # does. For the small corpus, where compiling is the larger share, a third build
     # per round starts without them.
-    builds, bares, colds = [], [], []
-    command = [sys.executable, "-m", "briefing", "build", "--site-dir", str(site)]
+    builds, bares, plains, colds = [], [], [], []
+    # Verbose (MkDocs debug log) for the Pagefind step's log line; the bare builds log the same way.
+    command = [sys.executable, "-m", "briefing", "build", "-v", "--site-dir", str(site)]
 
     def cold() -> None:
         shutil.rmtree(project / ".cache", ignore_errors=True)
-        colds.append(run_measured(command, project))
+        colds.append(run_build(command, project))
 
+    mkdocs = [sys.executable, "-m", "mkdocs", "build", "-v"]
     steps = [
-        lambda: builds.append(run_measured(command, project)),
-        lambda: bares.append(run_measured([sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(bare / "site")], bare)),
+        lambda: builds.append(run_build(command, project)),
+        lambda: bares.append(run_measured([*mkdocs, "--site-dir", str(bare / "site")], bare)),
+        lambda: plains.append(run_measured([*mkdocs, "-f", "mkdocs-no-search.yml", "--site-dir", str(bare / "plain")], bare)),
     ]
     if size <= 100:
         steps.append(cold)
@@ -193,11 +215,17 @@ def measure(size: int, events: int, work: Path) -> dict:
         "render_markdown_s": round(median(r[2] for r in rounds), 3),
         "generation_s": round(median(r[1] + r[2] for r in rounds), 3),
         "generation_over_floor": round(median((r[1] + r[2]) / r[0] for r in rounds), 2),
-        "build_s": round(median(t for t, _ in builds), 2),
-        "build_peak_mb": round(max(m for _, m in builds), 1),
+        "build_s": round(median(t for t, _, _ in builds), 2),
+        "build_peak_mb": round(max(m for _, m, _ in builds), 1),
+        "pagefind_step_s": round(median(p for _, _, p in builds), 2),
         "floor_bare_mkdocs_s": round(median(t for t, _ in bares), 2),
         "bare_mkdocs_peak_mb": round(max(m for _, m in bares), 1),
+        "floor_bare_mkdocs_no_search_s": round(median(t for t, _ in plains), 2),
         "build_over_bare": round(median(b[0] / f[0] for b, f in zip(builds, bares)), 3),
+        # Like for like: our build without its Pagefind step (budgeted on its own by the
+        # archive benchmark) against the same site built without any search.
+        "build_without_search_over_bare_without_search": round(
+            median((b[0] - b[2]) / f[0] for b, f in zip(builds, plains)), 3),
         **({"build_over_bare_no_compiled_templates": round(median(c[0] / f[0] for c, f in zip(colds, bares)), 3)} if colds else {}),
         "largest_briefing_page_bytes": pages[-1].stat().st_size,
         "site_bytes": folder_bytes(site),
@@ -221,7 +249,9 @@ def report(results: list[dict]) -> tuple[str, bool]:
           large["generation_s"] / small["generation_s"], growth * 1.25)
     check("largest briefing page growth", large["largest_briefing_page_bytes"] / small["largest_briefing_page_bytes"], 1.15)
     for r in results:
-        check(f"build / bare MkDocs build, {r['briefings']} briefings", r["build_over_bare"], 1.15)
+        check(f"build / bare MkDocs build (search: Pagefind / lunr), {r['briefings']} briefings", r["build_over_bare"], 1.15)
+        check(f"build without its Pagefind step / bare build without search, {r['briefings']} briefings",
+              r["build_without_search_over_bare_without_search"], 1.15)
     lines = [
         f"# Benchmark ({time.strftime('%Y-%m-%d')})",
         "",
