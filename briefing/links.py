@@ -27,7 +27,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from briefing.diagnostics import Diagnostics, FieldPath, format_path
@@ -37,6 +37,9 @@ from briefing.markdown_field import FieldLink, relative_links, written_url
 from briefing.model import Project
 from briefing.profile import Profile
 from briefing.suggest import suggest
+
+if TYPE_CHECKING:
+    from briefing.load import Document
 
 #: The Markdown extensions MkDocs uses when the settings do not name them (mkdocs.yml's, with MkDocs' defaults).
 DEFAULT_EXTENSIONS = ("toc", "tables", "fenced_code", "attr_list", "md_in_html", "admonition")
@@ -51,7 +54,7 @@ def publishable(src_uri: str) -> bool:
 
 def has_links(project: Project) -> bool:
     """True when any Markdown field of the project has a relative link (only then are pages needed)."""
-    return any(relative_links(text) for _, _, _, _, text in _all_fields(project))
+    return any(relative_links(text) for _, _, _, text in _published_fields(project, project))
 
 
 # -- what the build publishes ---------------------------------------------------------------------
@@ -160,58 +163,49 @@ def check_links(project: Project, visible: Project, profile: Profile, site: Site
 
     ``project`` is all the content, ``visible`` what ``profile`` publishes of it.
     """
-    restricted = _Restricted(project, visible, site)
-    shown = _published_fields(project, visible)
-    for document, path, page, _, text in shown:
+    restricted = _Restricted(project, site, profile)
+    for document, path, page, text in _published_fields(project, visible):
         for link in relative_links(text):
             problem = _resolve(link, page, site, restricted)
             if problem is not None:
                 line, column = position(document, path, link.line)
-                message = problem.replace("{profile}", _profile_words(profile))
-                diagnostics.error(document.path, line, column, f"{format_path(path)}: {message}")
+                diagnostics.error(document.path, line, column, f"{format_path(path)}: {problem}")
 
 
-def _profile_words(profile: Profile) -> str:
-    return f"{profile.max_marking.value}{', drafts included' if profile.drafts else ', no drafts'}"
-
-
-def _all_fields(project: Project) -> Iterator[tuple[Any, FieldPath, str, str, str]]:
-    return _published_fields(project, project)
-
-
-def _published_fields(project: Project, visible: Project) -> Iterator[tuple[Any, FieldPath, str, str, str]]:
-    """(document, path, page, kind, text) of every Markdown field that a page of ``visible`` shows."""
+def _published_fields(project: Project, visible: Project) -> Iterator[tuple[Document, FieldPath, str, str]]:
+    """(document, path, page, text) of every Markdown field that a page of ``visible`` shows."""
     for briefing_id, shown in visible.briefings.items():
         briefing = project.briefings[briefing_id]
         document = project.briefing_files[briefing_id]
         page = f"briefings/{briefing_id}.md"
-        yield document, ("summary",), page, "briefing", briefing.summary
+        yield document, ("summary",), page, briefing.summary
         events = {e.id for e in shown.events}
         for i, event in enumerate(briefing.events):  # indices of the file, not of the filtered list
             if event.id in events and event.description:
-                yield document, ("events", i, "description"), page, "briefing", event.description
+                yield document, ("events", i, "description"), page, event.description
         sources = {s.id for s in shown.sources}
         for i, source in enumerate(briefing.sources):
             if source.id in sources and source.description:
-                yield document, ("sources", i, "description"), page, "briefing", source.description
+                yield document, ("sources", i, "description"), page, source.description
     for actor_id, actor in visible.actors.items():
         document, index = project.actor_files[actor_id]
         for path, text in actor_fields(actor):
-            yield document, (index, *path), f"actors/{actor_id}.md", "actor", text
+            yield document, (index, *path), f"actors/{actor_id}.md", text
     for outlet_id, outlet in visible.outlets.items():
         document, index = project.outlet_files[outlet_id]
         for path, text in outlet_fields(outlet):
-            yield document, (index, *path), f"sources/{outlet_id}.md", "source", text
+            yield document, (index, *path), f"sources/{outlet_id}.md", text
 
 
 class _Restricted:
     """What exists in the content but not in this build: said so, never named."""
 
-    def __init__(self, project: Project, visible: Project, site: Site) -> None:
+    def __init__(self, project: Project, site: Site, profile: Profile) -> None:
         self.project = project
-        self.visible = visible
-        self._files: set[str] | None = None
         self.site = site
+        drafts = "drafts included" if profile.drafts else "no drafts"
+        self.unpublished = f"not published under this build profile ({profile.max_marking.value}, {drafts})"
+        self._files: set[str] | None = None
 
     def hides_file(self, uri: str) -> bool:
         if self._files is None:
@@ -254,7 +248,7 @@ def _resolve(link: FieldLink, page: str, site: Site, restricted: _Restricted) ->
     if not site.has(target):
         if restricted.hides_file(target):
             what = "page" if target.endswith(".md") else "file"
-            return f"link '{url}' leads to a {what} that is not published under this build profile ({{profile}})"
+            return f"link '{url}' leads to a {what} that is {restricted.unpublished}"
         hint = _close_file(target, path, site)
         if not posixpath.splitext(path)[1]:
             return (
@@ -276,7 +270,7 @@ def _check_anchor(
         return None
     where = "this page" if target == page else target
     if restricted.hides_anchor(target, fragment):
-        return f"link '{url}' leads to a part of {where} that is not published under this build profile ({{profile}})"
+        return f"link '{url}' leads to a part of {where} that is {restricted.unpublished}"
     close = suggest(fragment, sorted(anchors))
     hint = f" (did you mean '{prefix}#{close}'?)" if close is not None and close != fragment else ""
     return f"link '{url}' leads nowhere: {where} has no anchor '#{fragment}'{hint}"
