@@ -169,7 +169,23 @@ def check_links(project: Project, visible: Project, profile: Profile, site: Site
             problem = _resolve(link, page, site, restricted)
             if problem is not None:
                 line, column = position(document, path, link.line)
+                column = _url_column(document, line, link.url) or column
                 diagnostics.error(document.path, line, column, f"{format_path(path)}: {problem}")
+
+
+def _url_column(document: Document, line: int, url: str) -> int | None:
+    """The 1-based column of ``(url`` on ``line`` of the file, if it is written there as is."""
+    start = 0
+    for _ in range(line - 1):  # only for a broken link, which is rare: no index of lines is kept
+        start = document.text.find("\n", start) + 1
+        if start == 0:
+            return None
+    text = document.text
+    end = len(text) if (end := text.find("\n", start)) < 0 else end
+    at = text.find("(" + url, start, end)
+    while at >= 0 and text[at + 1 + len(url):at + 2 + len(url)] not in ("", ")", " ", "\t", '"', "'"):
+        at = text.find("(" + url, at + 1, end)  # '(base' in '(base.md)' is not the link 'base'
+    return at - start + 2 if at >= 0 else None
 
 
 def _published_fields(project: Project, visible: Project) -> Iterator[tuple[Document, FieldPath, str, str]]:

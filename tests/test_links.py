@@ -149,14 +149,14 @@ def test_links_that_resolve_build_cleanly_under_strict(tmp_path: Path) -> None:
     assert 'href="../base/#event-meeting"' in page
 
 
-def test_every_broken_link_is_a_diagnostic_at_its_line_in_check_and_build(tmp_path: Path) -> None:
+def test_every_broken_link_is_a_diagnostic_at_its_place_in_check_and_build(tmp_path: Path) -> None:
     project = _project(tmp_path)
     text = _briefing("Fine.", "LINES").replace("description: LINES", "description: |\n    Line one\n    [a](missing.md)\n\n    [b](#nowhere)")
     project.write("content/briefings/links.yaml", text)
     expected = [
-        "content/briefings/links.yaml:14:1: error: events[0].description: link 'missing.md' leads nowhere: "
+        "content/briefings/links.yaml:14:9: error: events[0].description: link 'missing.md' leads nowhere: "
         "the site has no file briefings/missing.md; links are relative to briefings/links.md",
-        "content/briefings/links.yaml:16:1: error: events[0].description: link '#nowhere' leads nowhere: "
+        "content/briefings/links.yaml:16:9: error: events[0].description: link '#nowhere' leads nowhere: "
         "this page has no anchor '#nowhere'",
     ]
     for command in ("check", "build"):
