@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 
 #: The Markdown extensions MkDocs uses when the settings do not name them (mkdocs.yml's, with MkDocs' defaults).
 DEFAULT_EXTENSIONS = ("toc", "tables", "fenced_code", "attr_list", "md_in_html", "admonition")
+#: How many distinct links get a "did you mean" (each compares names across a folder of the site).
+MAX_SUGGESTIONS = 200
 #: Files of ``docs_dir`` that a build publishes (hand-written pages and site assets).
 PUBLISHABLE = (".md", ".css", ".js", ".svg", ".png", ".jpg", ".jpeg", ".webp", ".ico", ".woff2", ".txt")
 
@@ -73,7 +75,19 @@ class Site:
     docs: frozenset[str] | None = None
     """The published files of ``docs_dir``; None when there is no ``docs_dir`` to read (settings made
     without MkDocs): then any file may be there, and only anchors of generated pages are checked."""
+    suggest: bool = True
+    """Whether messages look for "did you mean" (see :data:`MAX_SUGGESTIONS`)."""
     _anchors: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    _folders: dict[str, list[str]] | None = None
+
+    def folder(self, folder: str) -> list[str]:
+        """The names of the published files in ``folder``."""
+        if self._folders is None:
+            self._folders = {}
+            for uri in self.files():
+                parent, name = posixpath.split(uri)
+                self._folders.setdefault(parent, []).append(name)
+        return self._folders.get(folder, [])
 
     def __post_init__(self) -> None:
         if self.docs_dir is not None and self.docs is None:
@@ -115,19 +129,41 @@ def _docs_files(docs_dir: Path) -> Iterator[str]:
 
 def page_anchors(text: str, extensions: Sequence[Any], configs: Mapping[str, Any]) -> frozenset[str]:
     """The anchors of a Markdown page as MkDocs collects them: every ``id`` (and ``<a name>``) in the
-    rendered tree and in raw HTML (``mkdocs.structure.pages``, ``present_anchor_ids``)."""
+    rendered tree and in raw HTML (``mkdocs.structure.pages``, ``present_anchor_ids``).
+
+    In the tree, ids come from headings (their slug, or ``{ #id }``) and attribute lists: a page
+    whose headings are all ``#`` lines and whose attribute lists are all on them has only its heading
+    lines converted (a whole briefing page costs a hundred times more, and ``check`` may need the
+    anchors of every page); any other page is converted whole.
+    """
     import markdown  # type: ignore[import-untyped]  # no stubs installed
     from mkdocs.utils.meta import get_data
 
     found: set[str] = set()
     body, _ = get_data(text)
+    lines = body.split("\n")
+    converted = body
+    # Only headings and attribute lists make ids in the tree; content writes "{" as a reference,
+    # so a "{" elsewhere is a template's attribute list: then the page is converted whole.
+    if not any(
+        _underline(line) or line.startswith(("```", "~~~")) or ("{" in line and not line.startswith("#"))
+        for line in lines
+    ):
+        converted = "\n\n".join(line for line in lines if line.startswith("#"))
     md = markdown.Markdown(extensions=list(extensions), extension_configs=dict(configs))
     md.treeprocessors.register(_Collect(found), "briefing_anchors", 5)  # as MkDocs: after toc set the ids
-    md.convert(body)
-    raw = _RawIds(found)  # raw HTML keeps its ids out of the tree: MkDocs reads them from the source
-    raw.feed(body)
-    raw.close()
+    md.convert(converted)
+    if " id=" in body or " name=" in body:  # raw HTML keeps its ids out of the tree: MkDocs reads them too
+        raw = _RawIds(found)
+        raw.feed(body)
+        raw.close()
     return frozenset(found)
+
+
+def _underline(line: str) -> bool:
+    """A setext heading's underline, or a rule: a page with one is converted whole."""
+    marks = set(line.replace(" ", "").replace("\t", ""))
+    return len(marks) == 1 and marks <= {"=", "-", "*", "_"}
 
 
 class _Collect:
@@ -164,9 +200,16 @@ def check_links(project: Project, visible: Project, profile: Profile, site: Site
     ``project`` is all the content, ``visible`` what ``profile`` publishes of it.
     """
     restricted = _Restricted(project, site, profile)
+    resolved: dict[tuple[str, str], str | None] = {}  # the same link on the same page: resolved once
     for document, path, page, text in _published_fields(project, visible):
         for link in relative_links(text):
-            problem = _resolve(link, page, site, restricted)
+            key = (page, link.url)
+            if key not in resolved:
+                # "Did you mean" compares names: for the first broken links only (a field of
+                # thousands of broken links is reported quickly, each link once per page).
+                site.suggest = len(resolved) < MAX_SUGGESTIONS
+                resolved[key] = _resolve(link, page, site, restricted)
+            problem = resolved[key]
             if problem is not None:
                 line, column = position(document, path, link.line)
                 column = _url_column(document, line, link.url) or column
@@ -284,6 +327,8 @@ def _check_anchor(
     anchors = site.anchors(target)
     if anchors is None or fragment in anchors:
         return None
+    if not site.suggest:
+        anchors = frozenset()
     where = "this page" if target == page else target
     if restricted.hides_anchor(target, fragment):
         return f"link '{url}' leads to a part of {where} that is {restricted.unpublished}"
@@ -294,13 +339,14 @@ def _check_anchor(
 
 def _close_file(target: str, path: str, site: Site) -> str:
     """`` (did you mean 'x.md'?)`` for a published file in the target's folder with a close name."""
+    if not site.suggest:
+        return ""
     folder, name = posixpath.split(target)
     stem, extension = posixpath.splitext(name)
     names: dict[str, str] = {}
-    for uri in site.files():
-        other_folder, other = posixpath.split(uri)
+    for other in site.folder(folder):
         other_stem, other_extension = posixpath.splitext(other)
-        if other_folder == folder and other_extension in (extension, ".md"):
+        if other_extension in (extension, ".md"):
             names.setdefault(other_stem, other)
     close = suggest(stem, sorted(names))
     if close is None or close == stem:
