@@ -74,11 +74,14 @@ def run_measured(args: list[str], cwd: Path, **extra_env: str) -> tuple[float, f
 def run_logged(args: list[str], cwd: Path, **extra_env: str) -> tuple[float, float, str]:
     """Wall time (s), peak RSS (MB) and standard error of a child process."""
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"} | extra_env
-    start = time.perf_counter()
-    process = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    stderr = process.stderr.read().decode() if process.stderr else ""
+    # Into a file, not a pipe: a verbose build logs more than a pipe holds, and would block.
+    with tempfile.TemporaryFile() as log:
+        start = time.perf_counter()
+        process = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=log)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        log.seek(0)
+        stderr = log.read().decode()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(args)} failed:\n{stderr[-3000:]}")
     return elapsed, usage.ru_maxrss / 1024, stderr
