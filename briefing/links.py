@@ -272,7 +272,7 @@ class _Restricted:
             tags = {t for b in p.briefings.values() for t in b.tags}
             self._files = (
                 {f"briefings/{b}.md" for b in p.briefings} | {f"actors/{a}.md" for a in p.actors}
-                | export_files(list(p.briefings), tags, list(p.actors))
+                | {f"sources/{o}.md" for o in p.outlets} | export_files(list(p.briefings), tags, list(p.actors))
             )
         return uri in self._files and not self.site.has(uri)
 

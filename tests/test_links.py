@@ -33,16 +33,19 @@ from briefing.urls import is_external
 # -- a project with links of every kind --------------------------------------------------------------
 
 
-def _briefing(summary: str, description: str = "An event.", marking: str = "TLP:CLEAR") -> str:
+def _briefing(
+    summary: str, description: str = "An event.", marking: str = "TLP:CLEAR", outlets: tuple[str, ...] = ("reuters",)
+) -> str:
+    """A briefing; it cites the registry's ``outlets`` (a registry page is published where it is cited)."""
     return yaml.safe_dump({
         "title": "Links", "as_of": "2021-07-13", "summary": summary, "marking": marking,
         "events": [
-            {"id": "e1", "date": "2021-07-01", "title": "E", "type": "attack", "sources": ["s1"],
+            {"id": "e1", "date": "2021-07-01", "title": "E", "type": "attack", "sources": ["s1", *outlets],
              "description": description},
             {"id": "amber", "date": "2021-07-02", "title": "A", "type": "attack", "sources": ["s1"],
              "marking": "TLP:AMBER"},
         ],
-        "sources": [{"id": "s1", "kind": "news-report"}],
+        "sources": [{"id": "s1", "kind": "news-report"}, *({"id": o, "outlet": o} for o in outlets)],
     }, sort_keys=False)
 
 
@@ -138,7 +141,9 @@ def test_generated_links_check_as_mkdocs_does(urls: list[str], tmp_path_factory)
 
 def test_links_that_resolve_build_cleanly_under_strict(tmp_path: Path) -> None:
     project = _project(tmp_path)
-    project.write("content/briefings/links.yaml", _briefing(_links(GOOD), "A block:\n" + _links(GOOD[:5]) + "\n"))
+    project.write("content/briefings/links.yaml", _briefing(
+        _links(GOOD), "A block:\n" + _links(GOOD[:5]) + "\n", outlets=("reuters", "more")
+    ))
     project.write("content/sources/more.yaml", yaml.safe_dump([{
         "id": "more", "name": "More", "kind": "news-report", "reliability": "B",
         "reliability_note": "Compare [Reuters](reuters.md#reports) and [a briefing](../briefings/base.md#summary).",
@@ -156,9 +161,9 @@ def test_every_broken_link_is_a_diagnostic_at_its_place_in_check_and_build(tmp_p
     text = _briefing("Fine.", "LINES").replace("description: LINES", "description: |\n    Line one\n    [a](missing.md)\n\n    [b](#nowhere)")
     project.write("content/briefings/links.yaml", text)
     expected = [
-        "content/briefings/links.yaml:14:9: error: events[0].description: link 'missing.md' leads nowhere: "
+        "content/briefings/links.yaml:15:9: error: events[0].description: link 'missing.md' leads nowhere: "
         "the site has no file briefings/missing.md; links are relative to briefings/links.md",
-        "content/briefings/links.yaml:16:9: error: events[0].description: link '#nowhere' leads nowhere: "
+        "content/briefings/links.yaml:17:9: error: events[0].description: link '#nowhere' leads nowhere: "
         "this page has no anchor '#nowhere'",
     ]
     for command in ("check", "build"):
