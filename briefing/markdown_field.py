@@ -101,6 +101,9 @@ _BLANK = re.compile(r"[ \t]*")
 _INDENT = re.compile(r"[ \t]*")
 _MARKER = re.compile(r"(?:[-+*]|[0-9]{1,9}[.)])(?=[ \t]|$)[ \t]*")
 _UNDERLINE = re.compile(r"(?:=+|-+)[ \t]*$")
+# What the field's ends lose: only what Markdown itself reads as blank. (str.strip() would also drop
+# "\x1f" or "\xa0", and "\x1f#" would reach the page as a heading that no mark was made for.)
+_BLANKS = " \t\n"
 # What a line may start with (after indentation) to be block syntax: a marker, a heading, an underline.
 _BLOCK_START_CHARS = frozenset("-+*#=0123456789")
 
@@ -146,7 +149,7 @@ class _Field:
 
     def render(self) -> str:
         if all(line.strip(" \t") for line in self.lines):  # one paragraph (many fields)
-            return self._paragraph("\n".join(self.lines), 0).strip()
+            return self._paragraph("\n".join(self.lines), 0).strip(_BLANKS)
         out: list[str] = []
         paragraph: list[str] = []
         first_line = 0
@@ -162,7 +165,7 @@ class _Field:
             out.append(line)
         if paragraph:
             out.append(self._paragraph("\n".join(paragraph), first_line))
-        return "\n".join(out).strip()
+        return "\n".join(out).strip(_BLANKS)
 
     def _paragraph(self, text: str, first_line: int) -> str:
         rendered = _Paragraph(text, first_line, self.report, links=self.links).render()
