@@ -6,6 +6,7 @@ The CLI (``check``, ``render``, ``build``) and the MkDocs plugin all call
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import time
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from briefing.diagnostics import Diagnostics, display_path
 from briefing.history import History, Revision, check_change_notes, last_revised, read_history, revisions
+from briefing.links import Site, check_links, has_links
 from briefing.model import Project
 from briefing.profile import Profile, apply
 from briefing.published import summary
@@ -74,9 +76,31 @@ def validate(settings: Settings) -> Generation:
     )
 
 
-def generate(settings: Settings) -> Generation:
-    """Validate, filter to the build profile, and render the Markdown tree."""
+def check(settings: Settings) -> Generation:
+    """``briefing check``: validate, and resolve the links in Markdown fields against the pages
+    the build would make (rendered in memory, only when some field has a relative link)."""
     result = validate(settings)
+    if result.diagnostics.errors or result.project is None or not has_links(result.project):
+        return result
+    generated = generate(settings, result)
+    return dataclasses.replace(result, diagnostics=generated.diagnostics)
+
+
+def site_of(settings: Settings, visible: Project, pages: dict[str, str]) -> Site:
+    """What a build of ``visible`` publishes: its pages, its exports, and docs_dir's pages and assets."""
+    from briefing.export.paths import export_files
+
+    tags = {t for b in visible.briefings.values() for t in b.tags}
+    site = Site(pages, docs_dir=settings.docs_dir, exports=frozenset(export_files(list(visible.briefings), tags, list(visible.actors))))
+    if settings.markdown_extensions is not None:
+        site.extensions = settings.markdown_extensions
+        site.extension_configs = settings.markdown_options or {}
+    return site
+
+
+def generate(settings: Settings, validated: Generation | None = None) -> Generation:
+    """Validate (unless ``validated`` is given), filter to the build profile, and render the Markdown tree."""
+    result = validated or validate(settings)
     if result.diagnostics.errors or result.project is None:
         return result
     profile = profile_of(settings)
@@ -105,6 +129,10 @@ def generate(settings: Settings) -> Generation:
     except OSError as exc:  # a template (or the templates folder) cannot be read
         where = Path(os.fsdecode(exc.filename)) if exc.filename else settings.templates_dir
         diagnostics.error(display_path(where), 1, 1, f"cannot read template: {exc.strerror or exc}")
+        return Generation(diagnostics, visible, summary=result.summary)
+    errors = len(diagnostics.errors)
+    check_links(result.project, visible, profile, site_of(settings, visible, pages), diagnostics)
+    if len(diagnostics.errors) > errors:  # a failed generation has no pages (serve keeps the last good ones)
         return Generation(diagnostics, visible, summary=result.summary)
     latest = max((b.as_of.upper for b in visible.briefings.values()), default=None)
     # The history itself (every past version) stays behind: only what the pages showed goes on.

@@ -46,18 +46,15 @@ from briefing.diagnostics import BriefingError, Diagnostic, display_path
 from briefing.discover import kind_of
 from briefing.export.facts import ExportOptions, Memo
 from briefing.generate import Generation, generate
+from briefing.links import publishable
 from briefing.render.template_cache import compiled_templates
 from briefing.settings import Settings
-from briefing.site import output, search, staging
+from briefing.site import link_warnings, output, search, staging
 from briefing.site.destination import Protected
 from briefing.site.preview import PAGE as PROBLEMS_PAGE
 from briefing.site.preview import PreviewState, nav_paths
 
 log = logging.getLogger("mkdocs.plugins.briefing")
-
-#: Files from docs_dir that may be published (hand-written pages and site assets).
-PUBLISHABLE = (".md", ".css", ".js", ".svg", ".png", ".jpg", ".jpeg", ".webp", ".ico", ".woff2", ".txt")
-
 
 #: Up to three folders deep: archive pages such as ``chronology/2021/03/2.md``.
 _SAFE_URI = re.compile(r"(?:[a-z0-9]+(?:-[a-z0-9]+)*/){0,3}[a-z0-9]+(?:-[a-z0-9]+)*\.md")
@@ -79,10 +76,14 @@ class _LinkWarnings(logging.Handler):
         super().__init__(logging.WARNING)
         self.strict = strict
         self.count = 0
+        self.links: list[str] = []
+        """MkDocs' warnings about broken links: reported as diagnostics (briefing.site.link_warnings)."""
 
     def emit(self, record: logging.LogRecord) -> None:
         if self.strict or record.name.startswith(("mkdocs.structure", "mkdocs.plugins.briefing")):
             self.count += 1
+        if record.name.startswith("mkdocs.structure") and link_warnings.is_link_warning(record.getMessage()):
+            self.links.append(record.getMessage())
 
 
 def protected_folders(config: MkDocsConfig, settings: Settings) -> Protected:
@@ -154,7 +155,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
                 self.config[key] = value
         strict = bool(config.strict or self.overrides.get("strict"))
         return Settings.from_plugin(
-            self.config, config.config_file_path, strict=strict, directory_urls=config.use_directory_urls
+            self.config, config.config_file_path, strict=strict, directory_urls=config.use_directory_urls,
+            docs_dir=config.docs_dir, markdown=(list(config.markdown_extensions), dict(config.mdx_configs)),
         )
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -244,9 +246,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
                     raise PluginError(
                         f"{config.docs_dir}/{file.src_uri} collides with a generated page; rename or remove it"
                     )
-                if not file.src_uri.lower().endswith(PUBLISHABLE) or any(
-                    part.startswith(".") for part in file.src_uri.split("/")
-                ):
+                if not publishable(file.src_uri):
                     log.info("not published (not a page or site asset): %s", file.src_uri)
                     files.remove(file)
                     continue
@@ -322,6 +322,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         warnings = self.warnings.count if self.warnings is not None else 0
+        links = self.warnings.links if self.warnings is not None else []
         self._detach()
         output.widen_csp(self.csp_files, self.csp_hashes)
         if self.serving:  # a preview never fails: MkDocs printed the warnings; the site stays served
@@ -329,6 +330,13 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
             if self.summary:
                 log.info(self.summary)
             return
+        if links and self.settings is not None:  # not from content (briefing.links): templates or pages
+            self._report(sorted({
+                link_warnings.diagnostic(m, set(self.pages), self.settings.templates_dir, Path(config.docs_dir))
+                for m in links
+            }))
+            self.content_failure = f"{len(set(links))} error(s) in content or templates"
+            raise ContentBuildError(self.content_failure)
         if warnings:
             raise PluginError(
                 f"{warnings} warning(s) about links or content during the build (see above); "
