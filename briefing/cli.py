@@ -124,11 +124,11 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def check(config_file: str, content: str | None, strict: bool, drafts: bool, max_marking: str | None, fmt: str) -> None:
     """Validate the content; report every problem at once."""
-    from briefing.generate import validate
+    from briefing.generate import check as check_content
 
     def action() -> int:
         settings = _settings(config_file, content, max_marking, drafts, strict)
-        result = validate(settings)
+        result = check_content(settings)
         if fmt == "json":
             click.echo(result.diagnostics.format_json())
         else:

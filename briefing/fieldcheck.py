@@ -59,13 +59,15 @@ def check_markdown_fields(project: Project, diagnostics: Diagnostics) -> None:
             _report(document, (index, *path), problems(text), diagnostics)
 
 
-def _report(document: Document, path: FieldPath, found: list[FieldProblem], diagnostics: Diagnostics) -> None:
-    if not found:
-        return
+def position(document: Document, path: FieldPath, line: int) -> tuple[int, int]:
+    """Where ``line`` (0-based, in the field at ``path``) is in the file: (line, column), 1-based."""
     mark = document.mark(path)
+    # A block scalar (| or >) starts on the line after its key; lines map one to one.
+    return mark.line + line + (1 if mark.block else 0), 1 if (mark.block or line) else mark.column
+
+
+def _report(document: Document, path: FieldPath, found: list[FieldProblem], diagnostics: Diagnostics) -> None:
     for problem in found:
-        # A block scalar (| or >) starts on the line after its key; lines map one to one.
-        line = mark.line + problem.line + (1 if mark.block else 0)
-        column = 1 if (mark.block or problem.line) else mark.column
+        line, column = position(document, path, problem.line)
         report = diagnostics.warning if problem.kind == "link" else diagnostics.error
         report(document.path, line, column, f"{format_path(path)}: {problem.message}")

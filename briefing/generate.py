@@ -6,14 +6,17 @@ The CLI (``check``, ``render``, ``build``) and the MkDocs plugin all call
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
-from collections.abc import MutableMapping
+import time
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefing.diagnostics import Diagnostics, display_path
 from briefing.history import History, Revision, check_change_notes, last_revised, read_history, revisions
+from briefing.links import Site, check_links, has_links
 from briefing.model import Project
 from briefing.profile import Profile, apply
 from briefing.published import summary
@@ -38,6 +41,8 @@ class Generation:
     """Each visible briefing's visible revisions, newest first."""
     history_note: str | None = None
     """What a build says once about history (none, or uncommitted edits)."""
+    history_seconds: float = 0.0
+    """Time spent reading git and working out revisions (logged by the build; measured by the bench)."""
 
     @property
     def last_revised(self) -> dict[str, dt.datetime]:
@@ -60,18 +65,46 @@ def validate(settings: Settings) -> Generation:
     project, diagnostics = load_project(
         settings.content_dir, settings.vocabularies, preview=settings.preview, drafts=settings.drafts
     )
+    start = time.perf_counter()
     history = read_history(
         settings.content_dir, [Path(d.path) for d in project.briefing_files.values()], settings.cache_dir
     )
     check_change_notes(history, project, diagnostics)
     history.close()  # keeps what was worked out; reopened only if a revision needs a past version
-    return Generation(diagnostics, project, history=history, summary=summary(project, profile_of(settings)))
+    return Generation(
+        diagnostics, project, history=history, summary=summary(project, profile_of(settings)),
+        history_seconds=time.perf_counter() - start,
+    )
 
 
-def generate(settings: Settings, into: MutableMapping[str, str] | None = None) -> Generation:
-    """Validate, filter to the build profile, and render the Markdown tree (``into`` a mapping
-    of the caller's, see :func:`briefing.render.render_pages`)."""
+def check(settings: Settings) -> Generation:
+    """``briefing check``: validate, and resolve the links in Markdown fields against the pages
+    the build would make (rendered in memory, only when some field has a relative link)."""
     result = validate(settings)
+    if result.diagnostics.errors or result.project is None or not has_links(result.project):
+        return result
+    generated = generate(settings, result)
+    return dataclasses.replace(result, diagnostics=generated.diagnostics)
+
+
+def site_of(settings: Settings, visible: Project, pages: Mapping[str, str]) -> Site:
+    """What a build of ``visible`` publishes: its pages, its exports, and docs_dir's pages and assets."""
+    from briefing.export.paths import export_files
+
+    tags = {t for b in visible.briefings.values() for t in b.tags}
+    site = Site(pages, docs_dir=settings.docs_dir, exports=frozenset(export_files(list(visible.briefings), tags, list(visible.actors))))
+    if settings.markdown_extensions is not None:
+        site.extensions = settings.markdown_extensions
+        site.extension_configs = settings.markdown_options or {}
+    return site
+
+
+def generate(
+    settings: Settings, validated: Generation | None = None, into: MutableMapping[str, str] | None = None
+) -> Generation:
+    """Validate (unless ``validated`` is given), filter to the build profile, and render the Markdown tree
+    (``into`` a mapping of the caller's, see :func:`briefing.render.render_pages`)."""
+    result = validated or validate(settings)
     if result.diagnostics.errors or result.project is None:
         return result
     profile = profile_of(settings)
@@ -80,10 +113,12 @@ def generate(settings: Settings, into: MutableMapping[str, str] | None = None) -
 
     # Problems in Markdown fields were reported by validation (briefing.fieldcheck).
     assert result.history is not None
+    start = time.perf_counter()
     try:
         found = revisions(result.history, result.project, visible, profile)
     finally:
         result.history.close()
+    history_seconds = result.history_seconds + time.perf_counter() - start
     cache = compiled_templates(settings.cache_dir) if settings.cache_dir is not None else None
     try:
         pages = render_pages(
@@ -100,9 +135,13 @@ def generate(settings: Settings, into: MutableMapping[str, str] | None = None) -
         where = Path(os.fsdecode(exc.filename)) if exc.filename else settings.templates_dir
         diagnostics.error(display_path(where), 1, 1, f"cannot read template: {exc.strerror or exc}")
         return Generation(diagnostics, visible, summary=result.summary)
+    errors = len(diagnostics.errors)
+    check_links(result.project, visible, profile, site_of(settings, visible, pages), diagnostics)
+    if len(diagnostics.errors) > errors:  # a failed generation has no pages (serve keeps the last good ones)
+        return Generation(diagnostics, visible, summary=result.summary)
     latest = max((b.as_of.upper for b in visible.briefings.values()), default=None)
     # The history itself (every past version) stays behind: only what the pages showed goes on.
     return Generation(
         diagnostics, visible, pages, latest, revisions=found, history_note=result.history.note(),
-        summary=result.summary,
+        summary=result.summary, history_seconds=history_seconds,
     )

@@ -4,7 +4,8 @@ ICD 203 asks finished analysis to explain change to (or consistency of) its
 judgments. When the content is in a git repository, the committed history of
 each briefing file is read (with dulwich, in one pass over the first-parent
 history of ``HEAD`` for the whole ``briefings/`` folder; each file version is
-parsed once, cached by its blob hash) and turned into :class:`Revision` s:
+parsed once per build and not kept, what it comes to is cached by its blob hash
+and the revisions between builds) and turned into :class:`Revision` s:
 judgments added or withdrawn, likelihood or confidence old -> new (with the
 judgment's ``change_note``), events added or removed.
 
@@ -141,8 +142,6 @@ class _Cache:
 
 #: Caches by file (None: this process only), so ``serve`` rebuilds reuse them.
 _CACHES: dict[Path | None, _Cache] = {}
-#: Parsed file versions by blob hash, within a process.
-_BLOBS: dict[str, Briefing | None] = {}
 
 
 @dataclass
@@ -159,6 +158,8 @@ class History:
     repo_path: str | None = None
     cache: _Cache = field(default_factory=lambda: _Cache(None))
     _repo: Any = None
+    _parsed: dict[str, Briefing | None] = field(default_factory=dict)
+    """Versions :meth:`judgments` parsed, until :meth:`briefing` takes them (each is parsed once)."""
 
     def note(self) -> str | None:
         """The one line a build says about history, or None when there is nothing to say."""
@@ -173,27 +174,31 @@ class History:
         return None
 
     def briefing(self, version: Version) -> Briefing | None:
-        """A past version as a Briefing, or None if deleted or it does not load (then it is left out)."""
+        """A past version as a Briefing, or None if deleted or it does not load (then it is left out).
+
+        Not kept: a build holds the versions of one briefing at a time, not the archive's
+        whole history (which made the garbage collector's every pass longer).
+        """
         if version.blob is None:
             return None
-        if version.blob not in _BLOBS:
-            from dulwich.repo import Repo
+        if version.blob in self._parsed:
+            return self._parsed.pop(version.blob)
+        from dulwich.repo import Repo
 
-            if self._repo is None:
-                self._repo = Repo(self.repo_path)
-            try:
-                raw = self._repo.object_store[version.blob.encode()].data
-            except KeyError:  # not in this clone (a partial, blobless clone): left out
-                return None
-            _BLOBS[version.blob] = _parse(raw, version.blob)
-        return _BLOBS[version.blob]
+        if self._repo is None:
+            self._repo = Repo(self.repo_path)
+        try:
+            raw = self._repo.object_store[version.blob.encode()].data
+        except KeyError:  # not in this clone (a partial, blobless clone): left out
+            return None
+        return _parse(raw, version.blob)
 
     def judgments(self, version: Version) -> tuple[JudgmentState, ...] | None:
         """A past version's judgments (kept in the cache: ``check`` needs no other part of it)."""
         if version.blob is None:
             return None
         if version.blob not in self.cache.judgments:
-            briefing = self.briefing(version)
+            briefing = self._parsed[version.blob] = self.briefing(version)
             self.cache.judgments[version.blob] = (
                 None if briefing is None
                 else tuple(JudgmentState(j.statement, j.likelihood, j.confidence, j.change_note)
@@ -417,7 +422,11 @@ def _briefing_id(name: bytes) -> str:
 
 
 def _parse(raw: bytes, name: str) -> Briefing | None:
-    """A past version's bytes as a Briefing, or None if it does not load."""
+    """A past version's bytes as a Briefing, or None if it does not load.
+
+    Read as the working copy is: the same loader, guards and model, so a version
+    reads the same in the past as now.
+    """
     import pydantic
 
     document = load_bytes(raw, name, Diagnostics())

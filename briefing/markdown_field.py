@@ -63,7 +63,17 @@ class FieldProblem:
         return f"lists are nested {self.detail} levels deep (at most {MAX_LIST_DEPTH}); nest them less"
 
 
+@dataclass(frozen=True)
+class FieldLink:
+    """A relative link or image in a field, as the page will have it: the line (0-based, in the
+    field) and the URL as written; :mod:`briefing.links` resolves it against the site."""
+
+    line: int
+    url: str
+
+
 Report = Callable[[FieldProblem], None]
+LinkReport = Callable[[FieldLink], None]
 
 # -- escaping tables ---------------------------------------------------------------------------
 
@@ -91,13 +101,16 @@ _BLANK = re.compile(r"[ \t]*")
 _INDENT = re.compile(r"[ \t]*")
 _MARKER = re.compile(r"(?:[-+*]|[0-9]{1,9}[.)])(?=[ \t]|$)[ \t]*")
 _UNDERLINE = re.compile(r"(?:=+|-+)[ \t]*$")
+# What the field's ends lose: only what Markdown itself reads as blank. (str.strip() would also drop
+# "\x1f" or "\xa0", and "\x1f#" would reach the page as a heading that no mark was made for.)
+_BLANKS = " \t\n"
 # What a line may start with (after indentation) to be block syntax: a marker, a heading, an underline.
 _BLOCK_START_CHARS = frozenset("-+*#=0123456789")
 
 
 def markdown(value: str, report: Report | None = None) -> str:
     """Make a Markdown field safe: see the module docstring."""
-    rendered, found = _render(value)
+    rendered, found, _ = _render(value)
     if report is not None:
         for problem in found:
             report(problem)
@@ -109,22 +122,34 @@ def problems(value: str) -> list[FieldProblem]:
     return list(_render(value)[1])
 
 
+def relative_links(value: str) -> tuple[FieldLink, ...]:
+    """The relative links and images that :func:`markdown` writes for ``value``, in order."""
+    return _render(value)[2]
+
+
+def written_url(url: str) -> str:
+    """A link's URL as the page's Markdown has it (what MkDocs resolves)."""
+    return url.translate(_URL)
+
+
 @lru_cache(maxsize=65536)  # validation and rendering both need each field: scanned once
-def _render(value: str) -> tuple[str, tuple[FieldProblem, ...]]:
+def _render(value: str) -> tuple[str, tuple[FieldProblem, ...], tuple[FieldLink, ...]]:
     found: list[FieldProblem] = []
-    return _Field(value, found.append).render(), tuple(found)
+    links: list[FieldLink] = []
+    return _Field(value, found.append, links.append).render(), tuple(found), tuple(links)
 
 
 class _Field:
-    def __init__(self, value: str, report: Report | None) -> None:
+    def __init__(self, value: str, report: Report | None, links: LinkReport | None = None) -> None:
         value = value.replace("\r\n", "\n").replace("\r", "\n")  # as Markdown reads line ends
         lines = value.split("\n")
         self.lines = [balance(line) for line in lines] if has_controls(value) else lines
         self.report = report
+        self.links = links
 
     def render(self) -> str:
         if all(line.strip(" \t") for line in self.lines):  # one paragraph (many fields)
-            return self._paragraph("\n".join(self.lines), 0).strip()
+            return self._paragraph("\n".join(self.lines), 0).strip(_BLANKS)
         out: list[str] = []
         paragraph: list[str] = []
         first_line = 0
@@ -140,13 +165,14 @@ class _Field:
             out.append(line)
         if paragraph:
             out.append(self._paragraph("\n".join(paragraph), first_line))
-        return "\n".join(out).strip()
+        return "\n".join(out).strip(_BLANKS)
 
     def _paragraph(self, text: str, first_line: int) -> str:
-        rendered = _Paragraph(text, first_line, self.report).render()
+        rendered = _Paragraph(text, first_line, self.report, links=self.links).render()
         if len(rendered) ** 2 <= MARKDOWN_BUDGET or _markdown_cost(rendered) <= MARKDOWN_BUDGET:
             return rendered
         # Python-Markdown would take quadratic time: give it finished HTML, which it keeps as is.
+        # (Its links are the same ones, reported by the pass above.)
         return _Paragraph(text, first_line, None, html=True).render()
 
 
@@ -163,12 +189,15 @@ class _Paragraph:
     spans and links only, for paragraphs too heavy for Python-Markdown (see MARKDOWN_BUDGET).
     """
 
-    def __init__(self, text: str, first_line: int, report: Report | None, html: bool = False) -> None:
+    def __init__(
+        self, text: str, first_line: int, report: Report | None, html: bool = False, links: LinkReport | None = None
+    ) -> None:
         self.html = html
         self.text = text
         self.first_line = first_line
         self.report = report
-        self._line_at = (0, 0)  # (offset, line) of the last problem: lines are counted forwards
+        self.links = links
+        self._line_at = (0, 0)  # (offset, line) of the last report: lines are counted forwards
         self.marks = self._block_marks()
         self._mark_index = 0
         self._dest_ends: dict[int, int] = {}
@@ -177,14 +206,16 @@ class _Paragraph:
 
     # -- problems ---------------------------------------------------------------------------
 
-    def _problem(self, offset: int, kind: str, detail: str) -> None:
-        """Report at ``offset``; offsets come in increasing order, so lines are counted forwards."""
-        if self.report is None:
-            return
+    def _line(self, offset: int) -> int:
+        """The field line of ``offset``; reports come in increasing offsets, so lines are counted forwards."""
         start, line = self._line_at
         line += self.text.count("\n", start, offset)
         self._line_at = (offset, line)
-        self.report(FieldProblem(self.first_line + line, kind, detail))
+        return self.first_line + line
+
+    def _problem(self, offset: int, kind: str, detail: str) -> None:
+        if self.report is not None:
+            self.report(FieldProblem(self._line(offset), kind, detail))
 
     # -- block structure: positions whose character must be written as a reference -------------
 
@@ -359,6 +390,8 @@ class _Paragraph:
             start = opener - 1 if image else opener
             self._emit(start, end, out, links=False)  # all of it as text
             return end
+        if self.links is not None and not is_external(url):
+            self.links(FieldLink(self._line(opener), url))
         label: list[str] = []
         self._emit(opener + 1, closer, label, links=False)
         label_text = "".join(label)

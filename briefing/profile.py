@@ -94,9 +94,13 @@ def apply(project: Project, profile: Profile) -> Project:
         vocabularies=project.vocabularies,
         briefing_files=project.briefing_files,
         actor_files=project.actor_files,
-        # The registry is shared by every build (it holds nothing restricted); which
-        # briefings and events rest on an outlet follows from the filtered briefings.
-        outlets=project.outlets,
+        # A registry entry is published only where a shown briefing cites it: one that
+        # only restricted briefings use would tell readers of this profile what they rest on.
+        outlets={
+            outlet_id: outlet
+            for outlet_id, outlet in project.outlets.items()
+            if any(s.outlet == outlet_id for b in briefings.values() for s in b.sources)
+        },
         outlet_files=project.outlet_files,
     )
 

@@ -45,6 +45,12 @@ def _indented_lines(parent: int, comments: bool) -> re.Pattern[str]:
     return re.compile(rf"(?:[ \t]*\n|{first} {{{parent + 1}}}[^\n]*(?:\n|$))*")
 
 
+@cache
+def _deep_lead(max_block_lead: int) -> re.Pattern[str]:
+    """A line starting with more than ``max_block_lead`` blanks or indicators (what could be a deep lead)."""
+    return re.compile(rf"^[ \t?:-]{{{max_block_lead + 1}}}", re.MULTILINE)
+
+
 class TooDeep(Exception):
     """Nesting beyond the limit, at ``offset`` in the text."""
 
@@ -59,6 +65,10 @@ class _Stop(Exception):
 
 def check_nesting(text: str, max_flow_depth: int, max_block_lead: int) -> None:
     """Raise :class:`TooDeep` where ``text`` nests deeper than the limits."""
+    # A text with no more brackets than the flow limit, and no line led by more blanks and
+    # indicators than the block limit, cannot nest too deep: most files need no scan.
+    if text.count("[") + text.count("{") <= max_flow_depth and _deep_lead(max_block_lead).search(text) is None:
+        return
     try:
         _Scanner(text, max_flow_depth, max_block_lead).scan()
     except _Stop:

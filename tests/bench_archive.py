@@ -1,8 +1,12 @@
 """``make bench-archive``: the site at archive scale, and its search against Material's lunr.
 
-For each size it builds a synthetic corpus (15 events a briefing) and reports
-build time and peak memory, the largest HTML page, the Pagefind bundle and the
-time Pagefind takes, then the bytes and time to a first search result in
+For each size it builds a synthetic corpus (15 events a briefing), commits it
+as a git history of 5 revisions per briefing (:func:`corpus.commit_revisions`),
+and reports build time and peak memory, the history step (reading every past
+version for the Revisions sections, from a cold cache as a fresh clone has: its
+own seconds from the build's log, against the rest of the build; then from the
+warm cache the build left, in a generation in this process), the largest HTML
+page, the Pagefind bundle and the time Pagefind takes, then the bytes and time to a first search result in
 Chromium (median of 5 fresh browser contexts, loopback, CSP sent as a header),
 for Pagefind and for Material's lunr search on a bare MkDocs build of the same
 Markdown. Results go to ``bench-results/archive.{json,md}``; nothing here is a
@@ -29,12 +33,18 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from bench import OUT, bare_project, folder_bytes, make_project, run_measured  # noqa: E402
+from bench import OUT, bare_project, folder_bytes, make_project, run_logged  # noqa: E402
 from browser import chromium, static_server  # noqa: E402
+from corpus import commit_revisions  # noqa: E402
 
+from briefing.generate import generate  # noqa: E402
+from briefing.settings import Settings  # noqa: E402
 from briefing.site import search  # noqa: E402
 
 CONTEXTS = 5
+#: Committed versions of each briefing (issue 19: their history adds at most 20% to the build).
+REVISIONS = 5
+HISTORY_TARGET = 0.20
 
 
 def first_result(site: Path, url: str, term: str, kind: str, csp: str | None) -> tuple[float, int, int]:
@@ -80,7 +90,11 @@ def first_result(site: Path, url: str, term: str, kind: str, csp: str | None) ->
 
 def measure(size: int, events: int, work: Path) -> dict:
     project = make_project(work / f"p{size}", size, events)
-    seconds, peak = run_measured([sys.executable, "-m", "briefing", "build"], project)
+    commit_revisions(project, REVISIONS)
+    # Verbose (MkDocs' debug log) for the history step's log line; no cache yet: a fresh clone.
+    seconds, peak, log = run_logged([sys.executable, "-m", "briefing", "build", "-v"], project)
+    history_cold = _history_seconds(log)
+    history_warm = _warm_history(project)
     site = project / "site"
     pages = [(p.stat().st_size, str(p.relative_to(site))) for p in site.rglob("*.html")]
     largest, largest_path = max(pages)
@@ -105,8 +119,11 @@ def measure(size: int, events: int, work: Path) -> dict:
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=bare, check=True)
     lunr_index = folder_bytes(bare / "site" / "search")
     lunr_time, lunr_bytes, lunr_search = first_result(bare / "site", "briefings/", term, "lunr", None)
+    added = history_cold / (seconds - history_cold)
     return {
         "briefings": size, "events": size * events, "build_s": round(seconds, 1), "peak_mb": round(peak),
+        "revisions": REVISIONS, "history_cold_s": round(history_cold, 1), "history_added": round(added, 3),
+        "history_met": "yes" if added <= HISTORY_TARGET else "NO", "history_warm_s": round(history_warm, 2),
         "pages": len(pages), "largest_page_kb": round(largest / 1024), "largest_page": largest_path,
         "pagefind_s": round(index_seconds, 2), "pagefind_share": round(index_seconds / seconds, 3),
         "bundle_mb": round(folder_bytes(site / "pagefind") / 2**20, 2),
@@ -115,6 +132,26 @@ def measure(size: int, events: int, work: Path) -> dict:
         "lunr_index_mb": round(lunr_index / 2**20, 1), "lunr_first_s": round(lunr_time, 2),
         "lunr_kb": round(lunr_bytes / 1024), "lunr_search_kb": round(lunr_search / 1024),
     }
+
+
+def _history_seconds(log: str) -> float:
+    """The history step's seconds, from the build's log line (``briefing.site.plugin``)."""
+    found = re.search(r"revision history read in ([0-9.]+) s", log)
+    if found is None:
+        raise SystemExit(f"no revision-history line in the build's log:\n{log[-3000:]}")
+    return float(found.group(1))
+
+
+def _warm_history(project: Path) -> float:
+    """The history step's seconds with the cache the build left (a generation, in this process)."""
+    settings = Settings(
+        project, project / "content", project / "templates", project / "site_config" / "vocabularies.yaml",
+        cache_dir=project / ".cache" / "briefing",
+    )
+    result = generate(settings)
+    if result.failed() or result.history_note:  # a note: no history, or uncommitted edits
+        raise SystemExit(f"warm generation: {result.history_note or result.diagnostics.sorted()[:3]}")
+    return result.history_seconds
 
 
 def _one_hit_term(project: Path) -> str:
@@ -127,7 +164,11 @@ def _one_hit_term(project: Path) -> str:
 
 
 ROWS = [
-    ("build time (s)", "build_s"), ("peak memory (MB)", "peak_mb"), ("HTML pages", "pages"),
+    ("build time (s)", "build_s"), ("peak memory (MB)", "peak_mb"),
+    ("committed revisions per briefing", "revisions"), ("history step, cold cache (s)", "history_cold_s"),
+    (f"history added to the rest of the build, cold (target ≤ {HISTORY_TARGET:.2f})", "history_added"),
+    ("history target met", "history_met"), ("history step, warm cache (s)", "history_warm_s"),
+    ("HTML pages", "pages"),
     ("largest HTML page (KB)", "largest_page_kb"), ("Pagefind step (s)", "pagefind_s"),
     ("Pagefind share of the build", "pagefind_share"), ("Pagefind bundle (MB)", "bundle_mb"),
     ("Pagefind: first result, from opening the page (s)", "pagefind_first_s"),

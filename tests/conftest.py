@@ -94,6 +94,39 @@ def make_project(root: Path, content: Path | None = ROOT / "content") -> Project
     return Project(root)
 
 
+#: The golden diagnostic cases: a file dropped into a copy of ``cases/base`` (see test_diagnostics.py),
+#: or a folder whose ``content/`` is laid over it, with the command-line options in ``args`` if any.
+DIAGNOSTIC_CASES = sorted(
+    p for p in (CASES / "diagnostics").iterdir() if p.suffix == ".yaml" or (p / "content").is_dir()
+)
+
+
+def case_args(case: Path) -> list[str]:
+    """The options a case is checked and built with (a folder's ``args`` file)."""
+    args = case / "args"
+    return args.read_text(encoding="utf-8").split() if args.is_file() else []
+
+
+def case_project(tmp_path: Path, case: Path) -> Project:
+    """A copy of ``cases/base`` with the case in it."""
+    project = make_project(tmp_path / "project", content=CASES / "base" / "content")
+    if case.is_dir():
+        shutil.copytree(case / "content", project.content, dirs_exist_ok=True)
+        return project
+    if case.name.endswith(".actors.yaml"):
+        target = (project.content / "actors" / case.name.removesuffix(".actors.yaml")).with_suffix(".yaml")
+    elif case.name.endswith(".sources.yaml"):
+        target = (project.content / "sources" / case.name.removesuffix(".sources.yaml")).with_suffix(".yaml")
+    else:
+        target = project.content / "briefings" / case.name
+    shutil.copy(case, target)
+    # A case may bring the actors it alone references (to show that no warning cascades).
+    companion = case.with_name(case.stem + ".actors.yml")
+    if companion.exists():
+        shutil.copy(companion, project.content / "actors" / f"{case.stem}.yaml")
+    return project
+
+
 @pytest.fixture
 def example_project(tmp_path: Path) -> Project:
     """The shipped example content in a throwaway project."""

@@ -6,8 +6,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
+import subprocess
 from pathlib import Path
 
 import yaml
@@ -129,6 +131,72 @@ def write_corpus(out: Path, briefings: int, events: int, actors: int, seed: int 
         data["events"][0]["actors"] = sorted(set(data["events"][0]["actors"]) | set(unused))
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return out
+
+
+#: A judgment's likelihood, from the latest revision back (it changes twice, each time with a note).
+LIKELIHOODS = (["likely", "likely", "roughly-even-chance", "roughly-even-chance", "unlikely"],
+               ["likely", "likely", "likely", "very-likely", "very-likely"])
+
+
+def _past_version(data: dict, back: int, number: int) -> dict:
+    """The briefing ``back`` revisions before ``data``: ``back`` fewer events, an earlier ``as_of``,
+    its judgment's likelihood then, and (one revision in three) a TLP:AMBER event since removed."""
+    past = dict(data)
+    events = data["events"]
+    past["events"] = events[:1] + events[1 + back:] if len(events) > back + 1 else events
+    past["as_of"] = f"2024-12-{31 - 5 * back:02d}"
+    likelihoods = LIKELIHOODS[number % 2]
+    judgment = dict(data["key_judgments"][0], likelihood=likelihoods[min(back, len(likelihoods) - 1)])
+    if back < len(likelihoods) - 1 and likelihoods[back] != likelihoods[back + 1]:
+        judgment["change_note"] = f"A further source reported it (revision -{back})."
+    past["key_judgments"] = [judgment]
+    if (number + back) % 3 == 0:
+        past["events"] = past["events"] + [{
+            "id": "amber-report", "date": "2024-11-30", "title": f"Restricted report {number}",
+            "type": "statement", "marking": "TLP:AMBER", "sources": ["wire"],
+            "description": "Only in an earlier commit.",
+        }]
+    return past
+
+
+def commit_revisions(root: Path, revisions: int = 5) -> None:
+    """Make ``root`` a git repository in which each briefing of ``root/content`` has ``revisions``
+    committed versions, one commit per revision (a day apart); the last is the working copy.
+
+    The commits are written with ``git fast-import`` (a packed repository, as a clone is).
+    """
+    content = root / "content"
+    briefings = sorted((content / "briefings").glob("*.yaml"))
+    others = sorted(p for p in content.rglob("*.yaml") if p.parent != content / "briefings")
+    stream: list[bytes] = []
+
+    def add(path: str, data: bytes) -> None:
+        stream.append(b"M 100644 inline %s\ndata %d\n%s\n" % (path.encode(), len(data), data))
+
+    finals = [(p, p.read_bytes()) for p in briefings]
+    for revision in range(revisions):
+        back = revisions - 1 - revision
+        message = f"revision {revision + 1}".encode()
+        when = 1_700_000_000 + 86_400 * revision
+        stream.append(b"commit refs/heads/main\ncommitter Analyst <analyst@example.org> %d +0000\n"
+                      b"data %d\n%s\n" % (when, len(message), message))
+        if revision == 0:
+            for path in others:
+                add(path.relative_to(root).as_posix(), path.read_bytes())
+        for number, (path, final) in enumerate(finals):
+            if back:
+                data = yaml.load(final, Loader=yaml.CSafeLoader)
+                text = yaml.dump(_past_version(data, back, number), Dumper=yaml.CSafeDumper,
+                                 allow_unicode=True, sort_keys=False).encode()
+            else:
+                text = final
+            add(path.relative_to(root).as_posix(), text)
+        stream.append(b"\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update({"GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"})
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, env=env, check=True)
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=root, env=env, check=True, input=b"".join(stream))
+    subprocess.run(["git", "reset", "-q"], cwd=root, env=env, check=True)
 
 
 def main() -> None:

@@ -8,41 +8,30 @@ content only and they are tested with ``render`` in test_diagnostics.py.)
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 from cases.hostile import payloads as P
-from conftest import CASES, Project, make_project
+from conftest import CASES, DIAGNOSTIC_CASES, Project, case_args, case_project, make_project
 
 DIAGNOSTIC = re.compile(r"^[^:\n]+:\d+:\d+: (error|warning): .*$", re.MULTILINE)
-DIAGNOSTIC_CASES = sorted(p for p in (CASES / "diagnostics").iterdir() if p.suffix == ".yaml")
 
 
 def diagnostics(stderr: str) -> list[str]:
     return [m.group() for m in DIAGNOSTIC.finditer(stderr)]
 
 
-def assert_agree(project: Project) -> None:
+def assert_agree(project: Project, args: tuple[str, ...] = ()) -> None:
     """Same diagnostics and exit code (and the same again under --strict when there are warnings)."""
     for strict in ((), ("--strict",)):
-        check = project.run("check", *strict)
-        build = project.run("build", *strict)
+        check = project.run("check", *args, *strict)
+        build = project.run("build", *args, *strict)
         assert "Traceback" not in check.stderr + build.stderr
         assert diagnostics(check.stderr) == diagnostics(build.stderr), (strict, check.stderr, build.stderr)
         assert check.code == build.code, (strict, check.code, build.code, check.stderr, build.stderr)
         if ": warning: " not in check.stderr:
             break  # --strict changes nothing without warnings
-
-
-def _with_case(tmp_path: Path, case: Path) -> Project:
-    project = make_project(tmp_path / "project", content=CASES / "base" / "content")
-    if case.name.endswith(".actors.yaml"):
-        shutil.copy(case, project.content / "actors" / case.name.replace(".actors.yaml", ".yaml"))
-    else:
-        shutil.copy(case, project.content / "briefings" / case.name)
-    return project
 
 
 def _hostile(tmp_path: Path) -> Project:
@@ -58,16 +47,19 @@ def _hostile(tmp_path: Path) -> Project:
 
 
 CONTENT_CASES = {
-    **{f"diagnostics/{p.stem}": (lambda tmp, p=p: _with_case(tmp, p)) for p in DIAGNOSTIC_CASES},
+    **{f"diagnostics/{p.stem}": (lambda tmp, p=p: case_project(tmp, p)) for p in DIAGNOSTIC_CASES},
     "base": lambda tmp: make_project(tmp / "project", content=CASES / "base" / "content"),
     "knowledge": lambda tmp: make_project(tmp / "project", content=CASES / "knowledge" / "content"),
     "hostile": _hostile,
 }
 
 
+CASE_ARGS = {f"diagnostics/{p.stem}": tuple(case_args(p)) for p in DIAGNOSTIC_CASES}
+
+
 @pytest.mark.parametrize("case", list(CONTENT_CASES))
 def test_check_and_build_give_the_same_diagnostics(case: str, tmp_path: Path) -> None:
-    assert_agree(CONTENT_CASES[case](tmp_path))
+    assert_agree(CONTENT_CASES[case](tmp_path), CASE_ARGS.get(case, ()))
 
 
 # -- the disagreements that were found -------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 Each case under ``cases/diagnostics/`` is dropped into a copy of a small valid
 project (``cases/base``), with ``<case>.actors.yml`` as an actor file if there
-is one, and checked with the real ``briefing check``. The
+is one, and checked with the real ``briefing check``. A case that needs more
+files is a folder: its ``content/`` is laid over the base, and its ``args`` file
+holds the options it is checked with (``--max-marking TLP:AMBER``). The
 expected stderr sits beside it as ``<case>.expected``; ``make goldens``
 rewrites them after an intended change.
 """
@@ -14,29 +16,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import CASES, ROOT, check_golden, make_project
+from conftest import CASES, DIAGNOSTIC_CASES, ROOT, case_args, case_project, check_golden, make_project
 
 DIAGNOSTICS = CASES / "diagnostics"
 #: Cases whose diagnostics are all warnings (`check` exits 0; `--strict` would fail).
 WARNING_CASES = ("estimative-", "registry-grades")
-CASE_FILES = sorted(p for p in DIAGNOSTICS.iterdir() if p.suffix == ".yaml")
-
-
-def case_project(tmp_path: Path, case: Path):
-    project = make_project(tmp_path / "project", content=CASES / "base" / "content")
-    if case.name.endswith(".actors.yaml"):
-        target = project.content / "actors" / case.name.removesuffix(".actors.yaml")
-        target = target.with_suffix(".yaml")
-    elif case.name.endswith(".sources.yaml"):
-        target = (project.content / "sources" / case.name.removesuffix(".sources.yaml")).with_suffix(".yaml")
-    else:
-        target = project.content / "briefings" / case.name
-    shutil.copy(case, target)
-    # A case may bring the actors it alone references (to show that no warning cascades).
-    companion = case.with_name(case.stem + ".actors.yml")
-    if companion.exists():
-        shutil.copy(companion, project.content / "actors" / f"{case.stem}.yaml")
-    return project
+CASE_FILES = DIAGNOSTIC_CASES
 
 
 def test_base_project_is_valid(tmp_path: Path) -> None:
@@ -48,7 +33,7 @@ def test_base_project_is_valid(tmp_path: Path) -> None:
 @pytest.mark.parametrize("case", CASE_FILES, ids=[p.stem for p in CASE_FILES])
 def test_diagnostics_golden(case: Path, tmp_path: Path, update_goldens: bool) -> None:
     project = case_project(tmp_path, case)
-    run = project.run("check")
+    run = project.run("check", *case_args(case))
     assert "Traceback" not in run.stderr
     warnings_only = case.stem in ("warnings", "unreferenced.actors") or case.stem.startswith(WARNING_CASES)
     expected_code = 0 if warnings_only else 1

@@ -252,3 +252,13 @@ def test_exported_feed_is_dated_by_the_last_revision(project: Project, tmp_path:
     (entry,) = feedparser.parse((out / "feed.xml").read_bytes()).entries
     assert entry.updated == "2021-07-14T09:00:00+00:00"
     assert entry.published == "2021-07-14T00:00:00+00:00"  # as_of (its last day, at midnight)
+
+
+def test_a_past_version_that_does_not_load_is_left_out_without_harm() -> None:
+    """Past versions go through the working copy's loader and its guards."""
+    from briefing.history import _parse
+
+    assert _parse(yaml.safe_dump(briefing(2)).encode(), "v2") is not None
+    assert _parse(b"title: " + b"[" * 100_000, "deep") is None  # libyaml would crash the interpreter
+    assert _parse(b"title: [unclosed", "invalid") is None
+    assert _parse(b"title: x\n", "not a briefing") is None

@@ -7,6 +7,7 @@ extensions of mkdocs.yml, inside the template's ``<div markdown>``, then the nh3
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -306,3 +307,11 @@ def ordinary_page_cost() -> float:
 def test_pages_of_adversarial_fields_cost_a_small_multiple_of_ordinary_ones(name: str, ordinary_page_cost: float) -> None:
     ratio = page_cost(ADVERSARIAL[name](PAGE_LENGTH)) / ordinary_page_cost
     assert ratio < RATIO_LIMIT, f"{name}: {ratio:.0f}x the time of an ordinary field, through Markdown"
+
+
+@pytest.mark.parametrize("field", ["\x1f#", "\xa0# x", "\u3000## x", "\x1c- - x\n"])
+def test_characters_python_calls_blank_do_not_uncover_block_syntax(field: str) -> None:
+    # The field's ends are trimmed of what Markdown reads as blank only: "\x1f#" once lost its
+    # "\x1f" after the scan and reached the page as a heading.
+    html = page_html(field)
+    assert not re.search(r"<h\d|<li", html), html

@@ -35,7 +35,7 @@ def restricted_event(scope: str, marking: str | None = None) -> dict:
         "description": canary(scope, "eventdescription"),
         "location": {"name": canary(scope, "place"), "country": "IQ", "lat": 33.3, "lon": 44.4},
         "actors": [canary(scope, "actor"), "shared-actor"],
-        "sources": [canary(scope, "source"), canary(scope, "report")],
+        "sources": [canary(scope, "source"), canary(scope, "report"), canary(scope, "ownreport")],
     }
     if marking:
         event["marking"] = marking
@@ -82,7 +82,7 @@ def briefing(scope: str, marking: str, status: str = "published", extra_events: 
         "sources": [
             source
             for s in [scope] + [e["sources"][0].removeprefix("canary").removesuffix("source") for e in (extra_events or [])]
-            for source in (restricted_source(s), registry_report(s))
+            for source in (restricted_source(s), registry_report(s), own_outlet_report(s))
         ],
     }
 
@@ -91,6 +91,20 @@ def registry_report(scope: str) -> dict:
     """A report of the shared registry source: its page lists only the visible ones."""
     return {"id": canary(scope, "report"), "outlet": "shared-outlet", "title": canary(scope, "reporttitle"),
             "credibility": 3}
+
+
+def own_outlet_report(scope: str) -> dict:
+    """A report of a registry source that only this scope's briefing cites."""
+    return {"id": canary(scope, "ownreport"), "outlet": canary(scope, "outlet"), "credibility": 2}
+
+
+def own_outlet(scope: str) -> dict:
+    """The registry entry: published only where a shown briefing cites it."""
+    return {
+        "id": canary(scope, "outlet"), "name": canary(scope, "outletname"), "kind": "news-report",
+        "publisher": canary(scope, "outletpublisher"), "url": f"https://example.org/{canary(scope, 'outleturl')}",
+        "reliability": "C", "reliability_note": canary(scope, "outletnote"),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +131,7 @@ def project(tmp_path_factory: pytest.TempPathFactory):
     project.write("content/sources/registry.yaml", yaml.safe_dump([{
         "id": "shared-outlet", "name": "Shared outlet", "kind": "news-report", "reliability": "B",
         "reliability_note": "Used by briefings of every marking.",
-    }]))
+    }] + [own_outlet(s) for s in SCOPES]))
     # Stray files an editor might drop next to the hand-written pages.
     project.write("site_config/pages/leaked-report.pdf", canary("stray", "pdf"))
     project.write("site_config/pages/.hidden-notes.md", canary("stray", "hidden"))
@@ -220,6 +234,10 @@ def test_canary_scan(project, profile: str, tmp_path: Path) -> None:
         assert canary(scope, "eventtitle") in searchable, f"{profile}: search bundle not scanned"
     assert "canarystray" not in "\n".join(texts.values())
     assert not (site / "leaked-report.pdf").exists()
+    # A registry entry cited by a shown briefing has its page; one cited only by what the
+    # profile hides appears nowhere (the leak scan above covers every byte).
+    for scope in SCOPES:
+        assert (f"sources/{canary(scope, 'outlet')}/index.html" in texts) == (scope in visible), (profile, scope)
     # The registry source's page lists the visible reports, and only those.
     outlet_page = texts["sources/shared-outlet/index.html"]
     for scope in SCOPES:

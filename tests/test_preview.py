@@ -57,13 +57,14 @@ def _until(url: str, condition: Callable[[str], bool], what: str) -> str:
 
 
 @contextmanager
-def serving(project: Project, log_path: Path, ready: str) -> Iterator[str]:
-    """``briefing serve --drafts`` in ``project`` on a free loopback port, until ``ready`` is on the home page."""
+def serving(project: Project, log_path: Path, ready: str, *options: str) -> Iterator[str]:
+    """``briefing serve --drafts`` (and ``options``) in ``project`` on a free loopback port, until ``ready``
+    is on the home page."""
     port = _free_port()
     log = log_path.open("w")
     environment = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "briefing", "serve", "--drafts", "-a", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "briefing", "serve", "--drafts", *options, "-a", f"127.0.0.1:{port}"],
         cwd=project.root, stdout=log, stderr=subprocess.STDOUT, env=environment,
     )
     base = f"http://127.0.0.1:{port}/"

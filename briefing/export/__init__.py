@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # this package's own import stays light: the command line lis
     from briefing.export.facts import ExportOptions, Memo
     from briefing.model import Project
 
-__all__ = ["FORMATS", "FORMAT_NAMES", "export_files", "exports"]
+__all__ = ["FORMATS", "FORMAT_NAMES", "iter_exports", "exports"]
 
 #: The flat record of each event (briefing.export.facts.event_record), by briefing id.
 Records = dict[str, list[dict[str, Any]]]
@@ -121,7 +121,7 @@ FORMATS: dict[str, Callable[[Project, ExportOptions, Memo, Records], Files]] = {
 FORMAT_NAMES = tuple(FORMATS)
 
 
-def export_files(
+def iter_exports(
     visible: Project, options: ExportOptions, formats: Iterable[str] = FORMAT_NAMES, memo: Memo | None = None
 ) -> Iterator[tuple[str, bytes]]:
     """The export files of the (already filtered) project, ``(site path, bytes)``, format by format.
@@ -145,5 +145,5 @@ def exports(
     visible: Project, options: ExportOptions, formats: Iterable[str] = FORMAT_NAMES, memo: Memo | None = None
 ) -> dict[str, bytes]:
     """Every export file of the (already filtered) project, ``{site path: bytes}``, sorted by path."""
-    out = dict(export_files(visible, options, formats, memo))
+    out = dict(iter_exports(visible, options, formats, memo))
     return {path: out[path] for path in sorted(out)}

@@ -61,3 +61,17 @@ BRIEFING_EXPORTS = (
     ("STIX 2.1", briefing_stix),
     ("TimelineJS", briefing_timeline),
 )
+
+
+#: The exports every build writes, whatever the content.
+SITE_FILES = (SITE_FEED, INDEX_JSON, EVENTS_CSV, EVENTS_GEOJSON, SITE_STIX, BRIEFING_SCHEMA, INDEX_SCHEMA)
+
+
+def export_files(briefing_ids: list[str], tags: set[str], actor_ids: list[str]) -> set[str]:
+    """The path of every export file of a build that publishes these briefings, tags and actors
+    (what :func:`briefing.export.exports` writes: links in content may point at them)."""
+    files = set(SITE_FILES)
+    files.update(path(b) for b in briefing_ids for _, path in BRIEFING_EXPORTS)
+    files.update(tag_feed(tag) for tag in tags)
+    files.update(actor_feed(a) for a in actor_ids)
+    return files

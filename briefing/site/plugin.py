@@ -48,18 +48,15 @@ from briefing.diagnostics import BriefingError, Diagnostic, display_path
 from briefing.discover import kind_of
 from briefing.export.facts import ExportOptions, Memo
 from briefing.generate import Generation, generate
+from briefing.links import publishable
 from briefing.render.template_cache import compiled_templates
 from briefing.settings import Settings
-from briefing.site import output, packed, search, staging
+from briefing.site import link_warnings, output, packed, search, staging
 from briefing.site.destination import Protected
 from briefing.site.preview import PAGE as PROBLEMS_PAGE
 from briefing.site.preview import PreviewState, nav_paths
 
 log = logging.getLogger("mkdocs.plugins.briefing")
-
-#: Files from docs_dir that may be published (hand-written pages and site assets).
-PUBLISHABLE = (".md", ".css", ".js", ".svg", ".png", ".jpg", ".jpeg", ".webp", ".ico", ".woff2", ".txt")
-
 
 #: Up to three folders deep: archive pages such as ``chronology/2021/03/2.md``.
 _SAFE_URI = re.compile(r"(?:[a-z0-9]+(?:-[a-z0-9]+)*/){0,3}[a-z0-9]+(?:-[a-z0-9]+)*\.md")
@@ -81,10 +78,14 @@ class _LinkWarnings(logging.Handler):
         super().__init__(logging.WARNING)
         self.strict = strict
         self.count = 0
+        self.links: list[str] = []
+        """MkDocs' warnings about broken links: reported as diagnostics (briefing.site.link_warnings)."""
 
     def emit(self, record: logging.LogRecord) -> None:
         if self.strict or record.name.startswith(("mkdocs.structure", "mkdocs.plugins.briefing")):
             self.count += 1
+        if record.name.startswith("mkdocs.structure") and link_warnings.is_link_warning(record.getMessage()):
+            self.links.append(record.getMessage())
 
 
 def protected_folders(config: MkDocsConfig, settings: Settings) -> Protected:
@@ -144,6 +145,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         packed (:mod:`briefing.site.packed`), each until MkDocs reads it."""
         self.html: dict[str, bytes] = {}
         """Each converted page's HTML, packed until MkDocs writes the page."""
+        self.generated: set[str] = set()
+        """The src_uri of every generated page of this build (``pages`` empties as MkDocs reads them)."""
         self.summary = ""
         """What this build published and left out, for the terminal (``briefing build`` prints it)."""
 
@@ -159,7 +162,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
                 self.config[key] = value
         strict = bool(config.strict or self.overrides.get("strict"))
         return Settings.from_plugin(
-            self.config, config.config_file_path, strict=strict, directory_urls=config.use_directory_urls
+            self.config, config.config_file_path, strict=strict, directory_urls=config.use_directory_urls,
+            docs_dir=config.docs_dir, markdown=(list(config.markdown_extensions), dict(config.mdx_configs)),
         )
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -179,6 +183,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         self._report(result.diagnostics.sorted())
         if result.history_note:
             log.info(result.history_note)  # once per build: pages say it where it matters
+        log.info(f"revision history read in {result.history_seconds:.2f} s")
         self.pages = result.pages
         if self.serving:
             result = self._preview(result, config)
@@ -238,7 +243,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.result is not None  # on_config generated, or raised
-        generated = self.pages
+        generated = self.generated = set(self.pages)
         exported = self._write_exports(self.result, config)
         for file in list(files):
             if file.generated_by is not None:
@@ -248,15 +253,13 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
                     raise PluginError(
                         f"{config.docs_dir}/{file.src_uri} collides with a generated page; rename or remove it"
                     )
-                if not file.src_uri.lower().endswith(PUBLISHABLE) or any(
-                    part.startswith(".") for part in file.src_uri.split("/")
-                ):
+                if not publishable(file.src_uri):
                     log.info("not published (not a page or site asset): %s", file.src_uri)
                     files.remove(file)
                     continue
             if file.src_dir in (config.docs_dir, config.theme.custom_dir) and not _readable(file.abs_src_path):
                 files.remove(file)  # never opened by MkDocs: a FIFO would hang the build
-        for src_uri in generated:
+        for src_uri in self.pages:  # in path order
             # Ids make unsafe paths impossible; check again where files are made.
             if not _SAFE_URI.fullmatch(src_uri):
                 raise PluginError(f"refusing to generate a page at an unsafe path: {src_uri!r}")
@@ -275,7 +278,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         place (``File.copy_file`` skips a file copied onto itself). Returns ``{site path:
         file written}``, sorted by path.
         """
-        from briefing.export import export_files
+        from briefing.export import iter_exports
         from briefing.generate import profile_of
 
         if result.project is None or self.settings is None:
@@ -290,7 +293,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         site = Path(config.site_dir)
         written: dict[str, str] = {}
         # Under serve, pieces of briefings that did not change are kept from the last build.
-        for path, data in export_files(result.project, options, memo=self.export_memo if self.serving else None):
+        for path, data in iter_exports(result.project, options, memo=self.export_memo if self.serving else None):
             if not _SAFE_EXPORT.fullmatch(path):
                 raise PluginError(f"refusing to write an export at an unsafe path: {path!r}")
             target = site / path
@@ -358,6 +361,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         warnings = self.warnings.count if self.warnings is not None else 0
+        links = self.warnings.links if self.warnings is not None else []
         self._detach()
         output.widen_csp(self.csp_files, self.csp_hashes)
         if self.serving:  # a preview never fails: MkDocs printed the warnings; the site stays served
@@ -365,6 +369,13 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
             if self.summary:
                 log.info(self.summary)
             return
+        if links and self.settings is not None:  # not from content (briefing.links): templates or pages
+            self._report(sorted({
+                link_warnings.diagnostic(m, self.generated, self.settings.templates_dir, Path(config.docs_dir))
+                for m in links
+            }))
+            self.content_failure = f"{len(set(links))} error(s) in content or templates"
+            raise ContentBuildError(self.content_failure)
         if warnings:
             raise PluginError(
                 f"{warnings} warning(s) about links or content during the build (see above); "
