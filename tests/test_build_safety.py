@@ -548,3 +548,30 @@ def test_a_users_folder_named_like_an_old_site_is_kept(example_project: Project)
     run = example_project.run("build")
     assert run.code == 0, run.stderr
     assert (backup / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_stop_whose_interrupt_was_lost_never_swaps(tmp_path: Path) -> None:
+    """Python drops a KeyboardInterrupt raised inside a finaliser; the stop still holds at the swap."""
+    from briefing.site import staging
+    from briefing.site.destination import Protected
+
+    project = tmp_path / "project"
+    project.mkdir()
+    site = project / "site"
+    first = staging.begin(site, Protected(project))
+    (first.folder / "index.html").write_text("first build\n")
+    staging.finish(first)
+    assert (site / "index.html").read_text() == "first build\n"
+    assert sorted(p.name for p in project.iterdir()) == ["site"]  # the swap left nothing beside it
+
+    second = staging.begin(site, Protected(project))
+    (second.folder / "index.html").write_text("second build\n")
+    staging._STOPPING.append(signal.SIGINT)  # the handler ran, but its exception never arrived
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            staging.finish(second)
+    finally:
+        staging._STOPPING.clear()
+        staging.abandon(second)
+    assert (site / "index.html").read_text() == "first build\n"
+    assert sorted(p.name for p in project.iterdir()) == ["site"]

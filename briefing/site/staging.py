@@ -85,10 +85,21 @@ def finish(staging: Staging) -> None:
 
     If it raises, the output folder is as it was: call :func:`abandon`.
     """
+    if _STOPPING:  # a stop whose KeyboardInterrupt was lost (Python drops one raised in a finaliser)
+        raise KeyboardInterrupt(f"stopped by {signal.Signals(_STOPPING[0]).name}")
     (staging.folder / staging.stamp).write_text(STAMP_TEXT, encoding="utf-8")
     _swap(staging.folder, staging.target)  # if this fails, the caller abandons the staging folder
-    shutil.rmtree(staging.folder, ignore_errors=True)  # now the previous output
+    # The staging name now holds the previous output: it gets a name of its own before it is
+    # removed, so a staging folder always means a build that was not swapped in.
+    previous = staging.target.with_name(f".{staging.target.name}.old-{secrets.token_hex(4)}")
+    _PENDING.add(previous)
+    try:
+        os.rename(staging.folder, previous)
+    except FileNotFoundError:  # there was no previous output
+        pass
     _PENDING.discard(staging.folder)
+    shutil.rmtree(previous, ignore_errors=True)
+    _PENDING.discard(previous)
     _unlock(staging)
 
 
