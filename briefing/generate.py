@@ -91,8 +91,7 @@ def site_of(settings: Settings, visible: Project, pages: Mapping[str, str]) -> S
     """What a build of ``visible`` publishes: its pages, its exports, and docs_dir's pages and assets."""
     from briefing.export.paths import export_files
 
-    tags = {t for b in visible.briefings.values() for t in b.tags}
-    site = Site(pages, docs_dir=settings.docs_dir, exports=frozenset(export_files(list(visible.briefings), tags, list(visible.actors))))
+    site = Site(pages, docs_dir=settings.docs_dir, exports=frozenset(export_files(visible)))
     if settings.markdown_extensions is not None:
         site.extensions = settings.markdown_extensions
         site.extension_configs = settings.markdown_options or {}

@@ -269,10 +269,9 @@ class _Restricted:
     def hides_file(self, uri: str) -> bool:
         if self._files is None:
             p = self.project
-            tags = {t for b in p.briefings.values() for t in b.tags}
             self._files = (
                 {f"briefings/{b}.md" for b in p.briefings} | {f"actors/{a}.md" for a in p.actors}
-                | {f"sources/{o}.md" for o in p.outlets} | export_files(list(p.briefings), tags, list(p.actors))
+                | {f"sources/{o}.md" for o in p.outlets} | export_files(p)
             )
         return uri in self._files and not self.site.has(uri)
 

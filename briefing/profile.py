@@ -88,6 +88,7 @@ def apply(project: Project, profile: Profile) -> Project:
         )
         for briefing_id, briefing in briefings.items()
     }
+    cited = {s.outlet for b in briefings.values() for s in b.sources if s.outlet}
     return Project(
         briefings=briefings,
         actors=actors,
@@ -96,11 +97,7 @@ def apply(project: Project, profile: Profile) -> Project:
         actor_files=project.actor_files,
         # A registry entry is published only where a shown briefing cites it: one that
         # only restricted briefings use would tell readers of this profile what they rest on.
-        outlets={
-            outlet_id: outlet
-            for outlet_id, outlet in project.outlets.items()
-            if any(s.outlet == outlet_id for b in briefings.values() for s in b.sources)
-        },
+        outlets={outlet_id: outlet for outlet_id, outlet in project.outlets.items() if outlet_id in cited},
         outlet_files=project.outlet_files,
     )
 

@@ -198,8 +198,7 @@ def test_export_files_are_what_the_exports_write(tmp_path: Path) -> None:
     assert not diagnostics.errors
     visible = apply(project, Profile())
     written = exports(visible, ExportOptions(profile=Profile(), site_url=None, site_name="S", directory_urls=True))
-    tags = {t for b in visible.briefings.values() for t in b.tags}
-    expected = export_files(list(visible.briefings), tags, list(visible.actors))
+    expected = export_files(visible)
     assert expected == {path for path in written if not path.endswith(".md")}
 
 

@@ -6,6 +6,11 @@ hyphens), so no content string can reach outside ``data/`` or ``feeds/``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from briefing.model import Project
+
 SITE_FEED = "feed.xml"
 DATA_PAGE = "data/index.md"
 INDEX_JSON = "data/index.json"
@@ -67,11 +72,11 @@ BRIEFING_EXPORTS = (
 SITE_FILES = (SITE_FEED, INDEX_JSON, EVENTS_CSV, EVENTS_GEOJSON, SITE_STIX, BRIEFING_SCHEMA, INDEX_SCHEMA)
 
 
-def export_files(briefing_ids: list[str], tags: set[str], actor_ids: list[str]) -> set[str]:
-    """The path of every export file of a build that publishes these briefings, tags and actors
-    (what :func:`briefing.export.exports` writes: links in content may point at them)."""
+def export_files(visible: Project) -> set[str]:
+    """The path of every export file a build of ``visible`` writes (what
+    :func:`briefing.export.exports` writes: links in content may point at them)."""
     files = set(SITE_FILES)
-    files.update(path(b) for b in briefing_ids for _, path in BRIEFING_EXPORTS)
-    files.update(tag_feed(tag) for tag in tags)
-    files.update(actor_feed(a) for a in actor_ids)
+    files.update(path(b) for b in visible.briefings for _, path in BRIEFING_EXPORTS)
+    files.update(tag_feed(tag) for b in visible.briefings.values() for tag in b.tags)
+    files.update(actor_feed(a) for a in visible.actors)
     return files
