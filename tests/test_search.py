@@ -60,6 +60,11 @@ def test_records_have_filters_marking_and_event_anchors(example_site: Path) -> N
     assert actor["filters"]["kind"] == ["actor"]
     for name in ("Sepah", "سپاه پاسداران انقلاب اسلامی", "IRGC"):
         assert name in actor["content"]
+    # An actor page's list of events is not searched: each event is found on its briefing
+    # (and its chronology page), not once more on every actor page that lists it.
+    event = "IRGC intelligence chief Hossein Taeb meets Iraqi militia leaders in Baghdad"
+    assert event in briefing["content"]
+    assert event not in actor["content"] and "events-2021" not in [a["id"] for a in actor["anchors"]]
 
 
 def test_policy_allows_webassembly_and_nothing_broader(example_site: Path) -> None:

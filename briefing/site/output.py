@@ -54,22 +54,25 @@ ALLOWED_STYLE_PROPERTIES = {"text-align", "--tl-start", "--tl-width"}
 _EXTERNAL_LINK = re.compile(r'<a href="(https?:|mailto:)')
 
 
+# Built once: nh3.clean() builds its rules anew on every call, which costs more than
+# cleaning a content field (40 µs against 7 µs; the exports clean thousands of fields).
+_CLEANER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=set(ALLOWED_SCHEMES),
+    filter_style_properties=ALLOWED_STYLE_PROPERTIES,
+    link_rel=None,
+    strip_comments=True,
+)
+
+
 def sanitize(html: str) -> str:
     """Defence in depth: keep only known tags, attributes and URL schemes in page HTML.
 
     External links get the class ``brief-external`` (print shows their targets).
     No Python callback runs inside nh3, so it works without holding the GIL.
     """
-    clean = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=set(ALLOWED_SCHEMES),
-        filter_style_properties=ALLOWED_STYLE_PROPERTIES,
-        link_rel=None,
-        strip_comments=True,
-    )
-    return _EXTERNAL_LINK.sub(r'<a class="brief-external" href="\1', clean)
+    return _EXTERNAL_LINK.sub(r'<a class="brief-external" href="\1', _CLEANER.clean(html))
 
 
 #: Used when the content gives no date at all (the start of the ZIP epoch).

@@ -27,8 +27,11 @@ import cbor2
 #: Where the search bundle lives inside the site (the search script expects it there).
 BUNDLE = "pagefind"
 #: Never in results: header permalinks ("¶"), the timelines (they repeat event titles
-#: without their text), maps (country names, marker numbers) and the page-source footer.
-EXCLUDE_SELECTORS = (".headerlink", ".brief-timeline", ".brief-map", ".md-source-file")
+#: without their text), maps (country names, marker numbers), the page-source footer,
+#: and an actor page's list of events: each line repeats an event that its briefing and
+#: its chronology page already make findable, and an event has about three actors, so
+#: indexing them made results repeat and cost Pagefind a quarter of its time and memory.
+EXCLUDE_SELECTORS = (".headerlink", ".brief-timeline", ".brief-map", ".md-source-file", ".brief-actor-events")
 #: Pagefind's own ready-made interfaces: the site has its own (assets/search.js).
 UNUSED = (
     "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
