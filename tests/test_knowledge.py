@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from conftest import CASES, make_project
+from corpus import write_corpus
 from htmlcheck import broken_links, parse
 
 from briefing.dates import parse_date
@@ -74,6 +77,57 @@ def test_actors_index_grouped_by_kind_with_counts(site: Path) -> None:
     # Listed by the name readers use, the formal name beside it.
     assert re.search(r"KH \(Kata'ib Hezbollah\) \| Iraq \| 3|KH \(Kata'ib Hezbollah\) Iraq 3", text)
     assert re.search(r"IRGC \(Islamic Revolutionary Guard Corps\) Iran 4", text)
+
+
+#: A real build with smaller limits (a kind of more than 200 actors needs a large archive).
+_SMALL_LIMITS = (
+    "import sys\n"
+    "from briefing.render import archive\n"
+    "archive.ACTORS_INDEX_LIMIT = {limit}\n"
+    "archive.PAGE_LIMIT = 3\n"
+    "from briefing.cli import main\n"
+    "sys.argv = ['briefing', 'build', '--strict']\n"
+    "main()\n"
+)
+
+
+def test_a_kind_too_large_for_the_actors_index_is_listed_on_pages_of_its_own(tmp_path: Path) -> None:
+    content = write_corpus(tmp_path / "corpus", briefings=12, events=6, actors=40, seed=5)
+    project = make_project(tmp_path / "project", content)
+    assert project.run("render", "--out", str(tmp_path / "md")).code == 0
+    # Each kind's actors as the full index lists them, in order (names in use).
+    full = (tmp_path / "md" / "actors" / "index.md").read_text(encoding="utf-8")
+    kinds = {
+        part.splitlines()[0]: re.findall(r"^\| \[([^\]]+)\]\(\.\./actors/([a-z0-9-]+)\.md\)", part, re.M)
+        for part in full.split("\n## ")[1:]
+    }
+    sizes = sorted(len(rows) for rows in kinds.values())
+    limit = sizes[len(sizes) // 2]  # some kinds stay on the index, the larger ones move
+    assert sizes[0] <= limit < sizes[-1]
+    done = subprocess.run([sys.executable, "-c", _SMALL_LIMITS.format(limit=limit)], cwd=project.root,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    site = project.site
+    assert broken_links(site) == []
+    index = (site / "actors" / "index.html").read_text(encoding="utf-8")
+    sections = dict(re.findall(r'<h2 id="[^"]*">([^<]+)<a class="headerlink".*?</h2>(.*?)(?=<h2|$)', index, re.S))
+    assert set(sections) == set(kinds)
+    for kind, rows in kinds.items():
+        listed = re.findall(r'<td><a href="([a-z0-9-]+)/">', sections[kind])
+        if len(rows) <= limit:
+            assert listed == [actor_id for _, actor_id in rows]  # the table, as before
+            continue
+        # A large kind: links to its pages, each labelled by its first and last name.
+        pages = re.findall(r'<a href="(by-kind/[^"]+)">([^<]+)</a>', sections[kind])
+        assert len(pages) == -(-len(rows) // 3) and not listed
+        seen = []
+        for href, label in pages:
+            page = site / "actors" / href / "index.html"
+            on_page = re.findall(r'<td><a href="(?:\.\./)+([a-z0-9-]+)/">', page.read_text(encoding="utf-8"))
+            names = {actor_id: name for name, actor_id in rows}
+            assert label == f"{names[on_page[0]]} – {names[on_page[-1]]}"
+            seen += on_page
+        assert seen == [actor_id for _, actor_id in rows]  # every actor once, by name, across the pages
 
 
 def test_actors_sort_by_the_name_readers_use(tmp_path: Path) -> None:

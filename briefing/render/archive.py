@@ -13,7 +13,10 @@ counts and links:
   years; ``briefings/by-year/<year>.md``: a year's briefings;
 - ``tags/index.md``: tags with counts; ``tags/<tag>.md``: a tag's briefings;
 - an actor's page keeps its most recent years up to :data:`ACTOR_EVENTS_LIMIT`
-  events (at least one year); older years move to ``actors/<id>/<year>.md``.
+  events (at least one year); older years move to ``actors/<id>/<year>.md``;
+- ``actors/index.md`` lists the actors of each kind, but a kind of more than
+  :data:`ACTORS_INDEX_LIMIT` actors is listed by name on
+  ``actors/by-kind/<kind>.md`` (and its continuation pages), which the index links.
 
 A list longer than :data:`PAGE_LIMIT` continues on ``<page>/2.md``, ``<page>/3.md``...
 Old links keep working: the overviews carry the anchors of the old single
@@ -50,6 +53,8 @@ ACTOR_EVENTS_LIMIT = 100
 ACTOR_BRIEFINGS_LIMIT = 50
 #: Briefings listed on ``/briefings/`` (the latest).
 LATEST_BRIEFINGS = 50
+#: The most actors of one kind that ``/actors/`` lists itself (a row is about 200 bytes).
+ACTORS_INDEX_LIMIT = 200
 
 
 @dataclass(slots=True)
@@ -61,6 +66,7 @@ class Section:
     events: list[ctx.EventView] = field(default_factory=list)
     """Each listed with the ``event_line`` macro."""
     briefings: list[ctx.BriefingRow] = field(default_factory=list)
+    actors: list[ctx.ActorRow] = field(default_factory=list)
     rows: list[Markup] = field(default_factory=list)
     """Markdown list items of links (a year's months)."""
     timeline: object = None
@@ -149,6 +155,10 @@ def _highest(markings: Iterable[Marking]) -> Marking:
     return max(markings, key=lambda m: m.rank, default=Marking.CLEAR)
 
 
+def _name_in_use(actor: Any) -> str:
+    return str(actor.short_name or actor.name)
+
+
 def _share(count: int, largest: int) -> float:
     return round(count / largest * 100, 1) if largest else 0.0
 
@@ -171,6 +181,9 @@ class Archive:
         self._actor_years: dict[str, tuple[list[int], dict[int, list[Appearance]], list[CountLink]]] = {}
         for actor_id in self.r.project.actors:
             self._plan_actor(actor_id)
+        self.kind_pages: dict[str, list[ctx.Link]] = {}
+        """The pages of each kind too large for ``/actors/``, linked from it."""
+        self._plan_actor_kinds()
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -375,6 +388,26 @@ class Archive:
         )
 
     # -- actors ----------------------------------------------------------------------------
+
+    def _plan_actor_kinds(self) -> None:
+        up = ctx.Link("Actors", Markup("actors/index.md"))
+        for kind, ids in self.r.actors_by_kind().items():
+            if len(ids) <= ACTORS_INDEX_LIMIT:
+                continue
+            label = self.r.actor_kinds.get(kind, kind)
+
+            def rows(chunk: list[Any], page_path: str) -> list[Section]:
+                return [Section(None, actors=[self.r.actor_row(a, _depth_base(page_path)) for a in chunk])]
+            path = f"actors/by-kind/{kind}.md"
+            # Marked as /actors/ is (a list of names and counts; each actor's page carries its own marking).
+            self._paged(path, f"Actors: {label}", f"{len(ids)} actors of this kind, by name.", up, ids, rows,
+                        marked_by=[])
+            actors = self.r.project.actors
+            self.kind_pages[kind] = [
+                ctx.Link(f"{_name_in_use(actors[chunk[0]])} – {_name_in_use(actors[chunk[-1]])}",
+                         Markup(page[len("actors/"):]))
+                for chunk, page in zip(_chunks(ids, PAGE_LIMIT), _page_paths(path, len(_chunks(ids, PAGE_LIMIT))))
+            ]
 
     def _plan_actor(self, actor_id: str) -> None:
         appearances = self.r.knowledge.by_actor.get(actor_id, [])

@@ -232,8 +232,14 @@ class ActorPage:
 
 @dataclass(slots=True)
 class ActorGroup:
+    """The actors of one kind on ``/actors/``: listed there, or, for a large kind, linked."""
+
     label: str
     actors: list[ActorRow]
+    count: int = 0
+    """How many actors the kind has when they are listed on pages of their own."""
+    pages: list[Link] = field(default_factory=list)
+    """Those pages, from ``actors/index.md``, labelled by the first name on each."""
 
 
 @dataclass(slots=True)

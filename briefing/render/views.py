@@ -46,7 +46,7 @@ LATEST_ON_HOME = 10
 
 
 
-def _by_name_in_use(row: ctx.ActorRow) -> tuple[str, str]:
+def _by_name_in_use(row: ctx.ActorRow | Actor) -> tuple[str, str]:
     """Actors sort by the name readers use (the short name: 'Houthis', not 'Ansar Allah')."""
     return ((row.short_name or row.name).casefold(), row.name.casefold())
 
@@ -419,14 +419,23 @@ class Views:
             [(a.event, v.title, v.date.text, f"{up}{v.url}") for a, v in zip(appearances, views)], map_id, label
         )
 
+    def actors_by_kind(self) -> dict[str, list[str]]:
+        """Every actor id by kind: kinds in the vocabulary's order, actors by the name in use."""
+        by_kind: dict[str, list[str]] = defaultdict(list)
+        for actor_id in sorted(self.project.actors, key=lambda a: _by_name_in_use(self.project.actors[a])):
+            by_kind[self.project.actors[actor_id].kind].append(actor_id)
+        order = list(self.actor_kinds)
+        return {k: by_kind[k] for k in sorted(by_kind, key=lambda k: order.index(k) if k in order else len(order))}
+
     def actors_index(self) -> ctx.ActorsIndex:
-        by_kind: dict[str, list[ctx.ActorRow]] = defaultdict(list)
-        for actor_id, actor in self.project.actors.items():
-            by_kind[actor.kind].append(self.actor_row(actor_id, "../"))
         groups = []
-        for kind in sorted(by_kind, key=lambda k: list(self.actor_kinds).index(k) if k in self.actor_kinds else 999):
-            rows = sorted(by_kind[kind], key=_by_name_in_use)
-            groups.append(ctx.ActorGroup(self.actor_kinds.get(kind, kind), rows))
+        for kind, ids in self.actors_by_kind().items():
+            label = self.actor_kinds.get(kind, kind)
+            pages = self.archive.kind_pages.get(kind)
+            if pages is None:
+                groups.append(ctx.ActorGroup(label, [self.actor_row(a, "../") for a in ids]))
+            else:  # a kind too large for this page is listed on pages of its own
+                groups.append(ctx.ActorGroup(label, [], count=len(ids), pages=pages))
         return ctx.ActorsIndex(groups=groups, total=len(self.project.actors))
 
     def chronology_page(self) -> object:
