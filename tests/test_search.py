@@ -270,7 +270,7 @@ def test_reader_searches_across_parts(parted_project, example_site: Path, browse
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             log = RequestLog(page)
             violations: list[str] = []
-            page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
+            page.on("console", lambda m, into=violations: "Content Security Policy" in m.text and into.append(m.text))
             page.goto(base + "briefings/", wait_until="networkidle")
             page.locator("body").press("/")  # loads the search: its filters show the whole site's counts
             page.locator("select[data-filter='kind'] option").nth(1).wait_for(state="attached", timeout=20_000)

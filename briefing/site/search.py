@@ -11,8 +11,8 @@ only pages that mark their content ``data-pagefind-body`` (briefings, actors,
 chronology pages), with filters and the marking as ``data-pagefind-filter`` and
 ``data-pagefind-meta``.
 
-Parts: Pagefind holds a whole index in memory while it writes it (about half a
-megabyte per page; Pagefind/pagefind#842), so a site with more searchable pages
+Parts: Pagefind holds a whole index in memory while it writes it (about 0.4 MB
+a page; Pagefind/pagefind#842), so a site with more searchable pages
 than the plugin's ``search_part_pages`` is indexed in parts, one Pagefind run
 after another, each over a folder that holds only its pages (hard links into
 the staging folder). The first part is the bundle in ``pagefind/``, the others
@@ -44,8 +44,8 @@ MANIFEST = "parts.json"
 #: At most this many searchable pages in one Pagefind run (the plugin's ``search_part_pages``):
 #: a 2,000-briefing site (about 4,000 pages) is one part; Pagefind peaks at about 2 GB for one.
 PART_PAGES = 5000
-#: How the page template marks a searchable page's content (``site_config/overrides/main.html``).
-#: Page text cannot forge it: the sanitiser and the templates escape every "<" of content.
+#: How the page template marks a searchable page's content (``site_config/overrides/main.html``);
+#: the tests check that the parts hold the same pages as one Pagefind run over the whole site.
 SEARCHABLE = b"<div data-pagefind-body>"
 #: Never in results: header permalinks ("¶"), the timelines (they repeat event titles
 #: without their text), maps (country names, marker numbers), the page-source footer,
@@ -83,8 +83,9 @@ def index_site(site_dir: Path, part_pages: int = PART_PAGES) -> float:
     """
     start = time.perf_counter()
     bundle = site_dir / BUNDLE
-    if bundle.exists():
-        shutil.rmtree(bundle)  # a rebuild under `serve` writes into the same folder
+    for folder in (bundle, site_dir / PART_SITE):  # a rebuild under `serve` writes into the same folder
+        if folder.exists():
+            shutil.rmtree(folder)
     parts = split(searchable_pages(site_dir), part_pages)
     folders = [bundle] + [bundle / f"part-{number}" for number in range(2, len(parts) + 1)]
     if len(parts) == 1:
@@ -123,7 +124,6 @@ def split(pages: list[Path], part_pages: int) -> list[list[Path]]:
 def _linked(site_dir: Path, pages: list[Path]) -> Iterator[Path]:
     """A folder inside ``site_dir`` with only ``pages``, at their paths (hard links: nothing is copied)."""
     folder = site_dir / PART_SITE
-    shutil.rmtree(folder, ignore_errors=True)
     try:
         for page in pages:
             (folder / page).parent.mkdir(parents=True, exist_ok=True)
