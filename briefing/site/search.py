@@ -42,7 +42,7 @@ BUNDLE = "pagefind"
 #: The list of the bundle's other parts, relative to the bundle (read by assets/search.js).
 MANIFEST = "parts.json"
 #: At most this many searchable pages in one Pagefind run (the plugin's ``search_part_pages``):
-#: a 2,000-briefing site (about 4,000 pages) is one part; Pagefind peaks at about 2 GB for one.
+#: a 2,000-briefing site (about 4,000 pages) is one part, for which Pagefind peaked at 1.5 GB (README).
 PART_PAGES = 5000
 #: How the page template marks a searchable page's content (``site_config/overrides/main.html``);
 #: the tests check that the parts hold the same pages as one Pagefind run over the whole site.
