@@ -128,6 +128,19 @@ def test_parted_builds_are_byte_identical(parted_project, tmp_path: Path) -> Non
     assert tree_bytes(tmp_path / "one") == tree_bytes(tmp_path / "two")
 
 
+def test_a_part_pagefind_fails_on_stops_the_build(parted_project) -> None:
+    """Pagefind fails on the third part (its environment lets it see only "actors/i*" pages, of parts 1 and 2):
+    the build stops, the previous site stays, and nothing of the attempt is left."""
+    project, config = parted_project
+    before = tree_bytes(project.site)
+    run = project.run("build", "-f", config, env={"PAGEFIND_GLOB": "actors/i*/index.html"})
+    assert run.code == 1, run.stderr
+    assert "Pagefind failed to index the site" in run.stderr and "previous site was left as it was" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert tree_bytes(project.site) == before
+    assert [p.name for p in project.root.iterdir() if p.name.startswith(".site")] == []
+
+
 def test_parts_are_consecutive_fewest_and_even() -> None:
     pages = [Path(f"p{i:02}") for i in range(17)]
     assert split(pages, 5) == [pages[0:4], pages[4:8], pages[8:12], pages[12:17]]
