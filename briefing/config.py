@@ -11,8 +11,23 @@ from __future__ import annotations
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.base import ValidationError
 
 from briefing.markings import MARKINGS
+from briefing.site.search import PART_PAGES
+
+
+class _AtLeastOne(c.Type):  # type: ignore[type-arg]
+    """A whole number of at least 1 (a bool is not one)."""
+
+    def __init__(self, default: int) -> None:
+        super().__init__(int, default=default)
+
+    def run_validation(self, value: object) -> int:
+        number = super().run_validation(value)
+        if isinstance(number, bool) or number < 1:
+            raise ValidationError(f"Expected a whole number of at least 1 but received: {value!r}")
+        return int(number)
 
 
 class BriefingConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -38,3 +53,6 @@ class BriefingConfig(base.Config):  # type: ignore[no-untyped-call]
 
     cache_dir = c.Type(str, default=".cache/briefing")
     """Folder of the template cache, relative to mkdocs.yml (ignored by git)."""
+
+    search_part_pages = _AtLeastOne(default=PART_PAGES)
+    """At most this many searchable pages in one Pagefind run; more are indexed in parts (briefing.site.search)."""

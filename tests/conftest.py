@@ -83,6 +83,16 @@ class Project:
         return Run(done.returncode, done.stdout, done.stderr)
 
 
+def plugin_options(project: Project, **options: object) -> str:
+    """A copy of the project's mkdocs.yml with these ``briefing`` plugin options set; its name, for ``-f``."""
+    text = (project.root / "mkdocs.yml").read_text(encoding="utf-8")
+    lines = "".join(f"      {key}: {value}\n" for key, value in options.items())
+    assert "  - briefing:\n" in text
+    name = "mkdocs-" + "-".join(f"{key}-{value}" for key, value in options.items()) + ".yml"
+    project.write(name, text.replace("  - briefing:\n", "  - briefing:\n" + lines, 1))
+    return name
+
+
 def make_project(root: Path, content: Path | None = ROOT / "content") -> Project:
     root.mkdir(parents=True, exist_ok=True)
     for name in ("mkdocs.yml",):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import make_project
+from conftest import make_project, plugin_options
 from htmlcheck import parse
 
 SCOPES = ("clearbrief", "ambereventinclear", "amberbrief", "redbrief", "draftbrief")
@@ -254,6 +254,25 @@ def test_canary_scan_of_briefing_export(project, profile: str, tmp_path: Path) -
     texts = output_text(out)
     check_exports(texts, visible, profile)
     assert_no_leaks(texts, visible, profile)
+
+
+@pytest.mark.parametrize("profile", ["default", "amber"])
+def test_canary_scan_of_search_parts(project, profile: str, tmp_path: Path) -> None:
+    """A search index in parts (``search_part_pages``): every part is scanned, and holds nothing restricted."""
+    args, visible = PROFILES[profile]
+    site = tmp_path / "site"
+    config = plugin_options(project, search_part_pages=2)
+    run = project.run("build", "-f", config, "--site-dir", str(site), *args)
+    assert run.code == 0, run.stderr
+    texts = output_text(site)
+    assert_no_leaks(texts, visible, profile)
+    parts = json.loads((site / "pagefind" / "parts.json").read_text())["parts"]
+    assert parts, "one part: nothing to show"
+    for part in ["", *parts]:  # each part's pages reach the scan (output_text walks every folder)
+        assert any(name.startswith(f"pagefind/{part}fragment/") for name in texts), part
+    searchable = "\n".join(text for name, text in texts.items() if name.endswith(".pf_fragment"))
+    for scope in visible:
+        assert canary(scope, "eventtitle") in searchable, f"{profile}: search parts not scanned"
 
 
 def assert_no_leaks(texts: dict[str, str], visible: set[str], profile: str) -> None:

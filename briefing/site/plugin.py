@@ -390,7 +390,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
     def _index_search(self, config: MkDocsConfig) -> None:
         """Index the built pages with Pagefind (before the swap: a site and its index are one build)."""
         try:
-            seconds = search.index_site(Path(config.site_dir))
+            seconds = search.index_site(Path(config.site_dir), self.config.search_part_pages)
         except search.SearchIndexError as exc:
             if self.serving:
                 log.warning(f"{exc}; the preview has no search")

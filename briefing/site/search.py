@@ -10,6 +10,15 @@ What is indexed is decided in the page template (``site_config/overrides/main.ht
 only pages that mark their content ``data-pagefind-body`` (briefings, actors,
 chronology pages), with filters and the marking as ``data-pagefind-filter`` and
 ``data-pagefind-meta``.
+
+Parts: Pagefind holds a whole index in memory while it writes it (about 0.4 MB
+a page; Pagefind/pagefind#842), so a site with more searchable pages
+than the plugin's ``search_part_pages`` is indexed in parts, one Pagefind run
+after another, each over a folder that holds only its pages (hard links into
+the staging folder). The first part is the bundle in ``pagefind/``, the others
+are ``pagefind/part-2/``, ... and ``pagefind/parts.json`` lists them; the search
+script merges them in the browser with Pagefind's ``mergeIndex``, which adds up
+the filter counts of the parts and ranks all results together.
 """
 
 from __future__ import annotations
@@ -17,15 +26,27 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import math
+import os
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import cbor2
 
 #: Where the search bundle lives inside the site (the search script expects it there).
 BUNDLE = "pagefind"
+#: The list of the bundle's other parts, relative to the bundle (read by assets/search.js).
+MANIFEST = "parts.json"
+#: At most this many searchable pages in one Pagefind run (the plugin's ``search_part_pages``):
+#: a 2,000-briefing site (about 4,000 pages) is one part, for which Pagefind peaked at 1.5 GB (README).
+PART_PAGES = 5000
+#: How the page template marks a searchable page's content (``site_config/overrides/main.html``);
+#: the tests check that the parts hold the same pages as one Pagefind run over the whole site.
+SEARCHABLE = b"<div data-pagefind-body>"
 #: Never in results: header permalinks ("¶"), the timelines (they repeat event titles
 #: without their text), maps (country names, marker numbers), the page-source footer,
 #: and an actor page's list of events: each line repeats an event that its briefing and
@@ -37,6 +58,9 @@ UNUSED = (
     "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
     "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js",
 )
+#: Where the pages of the part being indexed are linked, inside the staging folder
+#: (so an interrupted build removes it with the rest; never published).
+PART_SITE = ".pagefind-part"
 
 
 class SearchIndexError(Exception):
@@ -52,27 +76,76 @@ def executable() -> Path:
     return Path(get_executable())
 
 
-def index_site(site_dir: Path) -> float:
+def index_site(site_dir: Path, part_pages: int = PART_PAGES) -> float:
     """Write the search bundle into ``site_dir/pagefind``; returns the seconds it took.
 
     The output is deterministic: the same pages give byte-identical bundles.
     """
     start = time.perf_counter()
     bundle = site_dir / BUNDLE
-    if bundle.exists():
-        shutil.rmtree(bundle)  # a rebuild under `serve` writes into the same folder
+    for folder in (bundle, site_dir / PART_SITE):  # a rebuild under `serve` writes into the same folder
+        if folder.exists():
+            shutil.rmtree(folder)
+    parts = split(searchable_pages(site_dir), part_pages)
+    folders = [bundle] + [bundle / f"part-{number}" for number in range(2, len(parts) + 1)]
+    if len(parts) == 1:
+        _pagefind(site_dir, bundle)  # the whole site in one run, as Pagefind is meant to be used
+    else:
+        for pages, folder in zip(parts, folders):
+            with _linked(site_dir, pages) as part_site:
+                _pagefind(part_site, folder)
+    for name in UNUSED:
+        (bundle / name).unlink(missing_ok=True)
+    for folder in folders[1:]:  # the main bundle's script and WebAssembly search every part
+        for path in folder.iterdir():
+            if path.is_file() and path.name != "pagefind-entry.json" and path.suffix != ".pf_meta":
+                path.unlink()
+    for folder in folders:
+        canonical_filters(folder)
+    manifest = {"parts": [f"{folder.name}/" for folder in folders[1:]]}
+    (bundle / MANIFEST).write_text(json.dumps(manifest) + "\n", encoding="utf-8")
+    return time.perf_counter() - start
+
+
+def searchable_pages(site_dir: Path) -> list[Path]:
+    """The pages Pagefind would index, relative to ``site_dir``, in path order."""
+    return sorted(
+        path.relative_to(site_dir) for path in site_dir.rglob("*.html") if SEARCHABLE in path.read_bytes()
+    )
+
+
+def split(pages: list[Path], part_pages: int) -> list[list[Path]]:
+    """``pages`` cut into the fewest consecutive parts of at most ``part_pages``, of even sizes."""
+    count = max(1, math.ceil(len(pages) / max(part_pages, 1)))
+    return [pages[len(pages) * i // count:len(pages) * (i + 1) // count] for i in range(count)]
+
+
+@contextmanager
+def _linked(site_dir: Path, pages: list[Path]) -> Iterator[Path]:
+    """A folder inside ``site_dir`` with only ``pages``, at their paths (hard links: nothing is copied)."""
+    folder = site_dir / PART_SITE
+    try:
+        for page in pages:
+            (folder / page).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(site_dir / page, folder / page)
+            except OSError:  # a file system without hard links
+                shutil.copyfile(site_dir / page, folder / page)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _pagefind(site: Path, output: Path) -> None:
+    """Run Pagefind over the pages in ``site``, writing the bundle to ``output``."""
     command = [
-        str(executable()), "--site", str(site_dir), "--output-subdir", BUNDLE,
+        str(executable()), "--site", str(site), "--output-path", str(output),
         "--exclude-selectors", ", ".join(EXCLUDE_SELECTORS), "--silent",
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         detail = (done.stderr or done.stdout).strip().splitlines()
         raise SearchIndexError(f"Pagefind failed to index the site: {detail[-1] if detail else done.returncode}")
-    for name in UNUSED:
-        (bundle / name).unlink(missing_ok=True)
-    canonical_filters(bundle)
-    return time.perf_counter() - start
 
 
 #: Pagefind's chunks: gzip of this signature followed by CBOR.

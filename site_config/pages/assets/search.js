@@ -1,6 +1,7 @@
 /* The site's search box: Pagefind (the bundle in /pagefind/, written by the build).
  *
- * Pagefind loads its index in small chunks as a search needs them. Results show
+ * Pagefind loads its index in small chunks as a search needs them, from every
+ * part of the index (see load()). Results show
  * the page title, its marking, and the matching event sections as sub-results
  * that lead to their #event-... anchors. Filters (kind, tag, region, actor,
  * event type, year) come from the pages themselves, with counts.
@@ -41,12 +42,24 @@
   var generation = 0;
   var timer = 0;
 
+  /* A large site's index comes in parts (pagefind/parts.json lists all but the first,
+   * which is the bundle itself): Pagefind merges them, adding up filter counts. */
   function load() {
     if (!loading) {
-      loading = import(new URL("pagefind/pagefind.js", root).href).then(function (module) {
-        pagefind = module;
+      var bundle = new URL("pagefind/", root);
+      var manifest = fetch(new URL("parts.json", bundle).href, { cache: "no-cache" }).then(function (response) {
+        if (!response.ok) throw new Error("no search manifest");
+        return response.json();
+      });
+      loading = Promise.all([import(new URL("pagefind.js", bundle).href), manifest]).then(function (got) {
+        pagefind = got[0];
+        var parts = got[1].parts || [];
         return pagefind.options({ baseUrl: root.pathname }).then(function () {
           return pagefind.init();
+        }).then(function () {
+          return Promise.all(parts.map(function (part) {
+            return pagefind.mergeIndex(new URL(part, bundle).pathname, { baseUrl: root.pathname });
+          }));
         }).then(function () {
           return pagefind.filters();
         }).then(buildFilters);
