@@ -33,6 +33,8 @@ class Generation:
     diagnostics: Diagnostics
     project: Project | None = None
     pages: MutableMapping[str, str] = field(default_factory=dict)
+    blocks: MutableMapping[str, str] = field(default_factory=dict)
+    """Each page's maps and timelines, kept out of its Markdown (:mod:`briefing.render.blocks`)."""
     latest_as_of: dt.date | None = None
     """The latest ``as_of`` of the visible briefings: it dates a reproducible build."""
     history: History | None = None
@@ -83,7 +85,7 @@ def check(settings: Settings) -> Generation:
     result = validate(settings)
     if result.diagnostics.errors or result.project is None or not has_links(result.project):
         return result
-    generated = generate(settings, result)
+    generated = generate(settings, result, blocks={})  # the pages as the build has them
     return dataclasses.replace(result, diagnostics=generated.diagnostics)
 
 
@@ -99,10 +101,12 @@ def site_of(settings: Settings, visible: Project, pages: Mapping[str, str]) -> S
 
 
 def generate(
-    settings: Settings, validated: Generation | None = None, into: MutableMapping[str, str] | None = None
+    settings: Settings, validated: Generation | None = None, into: MutableMapping[str, str] | None = None,
+    blocks: MutableMapping[str, str] | None = None,
 ) -> Generation:
     """Validate (unless ``validated`` is given), filter to the build profile, and render the Markdown tree
-    (``into`` a mapping of the caller's, see :func:`briefing.render.render_pages`)."""
+    (``into`` a mapping of the caller's, see :func:`briefing.render.render_pages`). With ``blocks``
+    (a build, and ``check`` to see the same pages), maps and timelines wait there, out of the Markdown."""
     result = validated or validate(settings)
     if result.diagnostics.errors or result.project is None:
         return result
@@ -125,7 +129,7 @@ def generate(
             directory_urls=settings.directory_urls, bytecode_cache=cache,
             # Pages say it when there is no history at all; uncommitted edits are labelled where they show.
             revisions=found, history_note=result.history.note() if result.history.unavailable else None,
-            into=into,
+            into=into, blocks=blocks,
         )
     except TemplateProblem as problem:
         diagnostics.error(problem.path, problem.line, 1, problem.message)
@@ -141,6 +145,7 @@ def generate(
     latest = max((b.as_of.upper for b in visible.briefings.values()), default=None)
     # The history itself (every past version) stays behind: only what the pages showed goes on.
     return Generation(
-        diagnostics, visible, pages, latest, revisions=found, history_note=result.history.note(),
+        diagnostics, visible, pages, {} if blocks is None else blocks, latest, revisions=found,
+        history_note=result.history.note(),
         summary=result.summary, history_seconds=history_seconds,
     )

@@ -15,6 +15,7 @@ import jinja2
 from briefing.history import Revision
 from briefing.model import Project
 from briefing.profile import Profile
+from briefing.render.blocks import Blocks
 from briefing.render.environment import TemplateProblem, template_environment, template_problems
 from briefing.render.views import Views
 
@@ -43,6 +44,7 @@ def render_pages(
     revisions: dict[str, list[Revision]] | None = None,
     history_note: str | None = None,
     into: MutableMapping[str, str] | None = None,
+    blocks: MutableMapping[str, str] | None = None,
 ) -> MutableMapping[str, str]:
     """Render every page of the (already filtered) project, sorted by path.
 
@@ -52,24 +54,34 @@ def render_pages(
     (:mod:`briefing.history`); ``history_note`` is said where there is no history.
     Pages go ``into`` a mapping of the caller's that iterates in path order
     (:class:`briefing.site.packed.Pages` keeps them packed), or a new dict.
+    With ``blocks``, maps and timelines (the templates' ``|block``) stay out of the
+    Markdown: each page's go into ``blocks`` (:mod:`briefing.render.blocks`).
     Raises :class:`TemplateProblem` when a template is at fault.
     """
     with template_problems(templates_dir):
         env = template_environment(templates_dir, bytecode_cache)
+        stash = Blocks() if blocks is not None else None
+        env.extend(briefing_blocks=stash)
         views = Views(project, profile, directory_urls, revisions or {}, history_note)
         pages: MutableMapping[str, str] = {} if into is None else into
+
+        def put(path: str, markdown: str) -> None:
+            pages[path] = markdown
+            if stash is not None and blocks is not None and (kept := stash.take()) is not None:
+                blocks[path] = kept
+
         briefing_template = env.get_template("briefing.md.j2")
         for briefing_id, briefing in project.briefings.items():
-            pages[f"briefings/{briefing_id}.md"] = briefing_template.render(page=views.briefing_page(briefing_id, briefing))
+            put(f"briefings/{briefing_id}.md", briefing_template.render(page=views.briefing_page(briefing_id, briefing)))
         actor_template = env.get_template("actor.md.j2")
         for actor_id, actor in project.actors.items():
-            pages[f"actors/{actor_id}.md"] = actor_template.render(page=views.actor_page(actor_id, actor))
+            put(f"actors/{actor_id}.md", actor_template.render(page=views.actor_page(actor_id, actor)))
         source_template = env.get_template("source.md.j2")
         for outlet_id in project.outlets:
-            pages[f"sources/{outlet_id}.md"] = source_template.render(page=views.outlet_page(outlet_id))
+            put(f"sources/{outlet_id}.md", source_template.render(page=views.outlet_page(outlet_id)))
         for path, template, build in INDEX_PAGES.values():
-            pages[path] = env.get_template(template).render(page=getattr(views, build)())
+            put(path, env.get_template(template).render(page=getattr(views, build)()))
         # The bounded pages of a long archive (years, months, tags, actors' earlier years).
         for path, (template, make) in views.archive.pages.items():
-            pages[path] = env.get_template(template).render(page=make())
+            put(path, env.get_template(template).render(page=make()))
     return dict(sorted(pages.items())) if into is None else pages

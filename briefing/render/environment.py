@@ -23,6 +23,7 @@ from markupsafe import Markup
 from briefing import bidi
 from briefing.diagnostics import did_you_mean, display_path
 from briefing.render import context as ctx
+from briefing.render.blocks import Blocks
 from briefing.render.text import attribute, plain
 
 
@@ -119,7 +120,22 @@ def template_environment(templates_dir: Path, bytecode_cache: jinja2.BytecodeCac
     env.filters["links"] = _links
     env.filters["url"] = _url
     env.filters["front_matter"] = _front_matter
+    env.filters["block"] = _block
     return env
+
+
+@jinja2.pass_environment
+def _block(env: jinja2.Environment, value: object) -> Markup:
+    """A finished block of HTML (a map, a timeline), printed as is, like ``|safe``.
+
+    When the pages are rendered for a build, the block waits outside the Markdown
+    (:mod:`briefing.render.blocks`) and a placeholder takes its place.
+    """
+    html = str(value)
+    blocks: Blocks | None = getattr(env, "briefing_blocks", None)
+    if blocks is None or not html.strip():
+        return Markup(html)
+    return Markup(blocks.put(html))
 
 
 def _front_matter(value: object) -> Markup:

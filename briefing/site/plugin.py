@@ -49,6 +49,7 @@ from briefing.discover import kind_of
 from briefing.export.facts import ExportOptions, Memo
 from briefing.generate import Generation, generate
 from briefing.links import publishable
+from briefing.render.blocks import BlockError, restore
 from briefing.render.template_cache import compiled_templates
 from briefing.settings import Settings
 from briefing.site import link_warnings, output, packed, search, staging
@@ -143,6 +144,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         self.pages: MutableMapping[str, str] = {}
         """The Markdown pages this build publishes (under ``serve``, with the problems page);
         packed (:mod:`briefing.site.packed`), each until MkDocs reads it."""
+        self.blocks: MutableMapping[str, str] = {}
+        """Each generated page's maps and timelines, out of its Markdown until it is converted
+        (:mod:`briefing.render.blocks`); packed like the pages."""
         self.html: dict[str, bytes] = {}
         """Each converted page's HTML, packed until MkDocs writes the page."""
         self.generated: set[str] = set()
@@ -179,12 +183,12 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
             self.settings = settings = dataclasses.replace(settings, preview=True)
         if not self.serving:
             self._stage(config, settings)
-        result = self.result = generate(settings, into=packed.Pages())
+        result = self.result = generate(settings, into=packed.Pages(), blocks=packed.Pages())
         self._report(result.diagnostics.sorted())
         if result.history_note:
             log.info(result.history_note)  # once per build: pages say it where it matters
         log.info(f"revision history read in {result.history_seconds:.2f} s")
-        self.pages = result.pages
+        self.pages, self.blocks = result.pages, result.blocks
         if self.serving:
             result = self._preview(result, config)
         elif result.failed(settings.strict):
@@ -219,6 +223,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         # Before any good build, the problems page stands in for the nav's generated pages.
         generated = [p for p in nav_paths(config.nav) if not (Path(config.docs_dir) / p).exists()]
         self.pages = self.preview.pages(served, generated)
+        self.blocks = dict(served.blocks)  # the last good pages' (taken from as pages are converted)
         if result.failed(strict):
             kept = "the last good site" if self.preview.last_good is not None else "only the problems"
             log.info(f"the build failed: serving {kept}, with the problems at /{PROBLEMS_PAGE[:-3]}/")
@@ -312,6 +317,12 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         # reads the Markdown again (the title comes from the render; "", not None, keeps it so),
         # and the HTML waits packed until on_page_context gives it back to its page.
         page.markdown = ""
+        blocks = self.blocks.pop(page.file.src_uri, None)
+        if blocks is not None:  # maps and timelines, kept out of the Markdown, go back in before sanitising
+            try:
+                html = restore(html, blocks)
+            except BlockError as exc:
+                raise PluginError(f"{page.file.src_uri}: {exc}") from None
         self.html[page.file.src_uri] = packed.pack(output.sanitize(html))
         return ""
 

@@ -1,0 +1,64 @@
+"""Finished HTML blocks (maps, timelines) kept out of the Markdown that MkDocs converts.
+
+A map or a timeline is raw HTML that the generator built: about half of a
+briefing page's bytes. Python-Markdown passes raw HTML through unchanged, but
+only after parsing it tag by tag, which was a fifth of converting our pages.
+So under ``briefing build`` (and ``check``, so that both see the same pages),
+the templates' ``|block`` filter leaves a one-line placeholder in the Markdown
+and keeps the block; the plugin puts each block back into the page's HTML
+right after conversion, before the HTML is sanitised (:func:`restore`).
+``briefing render`` writes the blocks in place: its Markdown stands alone.
+
+A placeholder cannot come from content: every ``<`` of content is escaped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+_PLACEHOLDER = '<div data-briefing-block="{}"></div>'
+_FOUND = re.compile(r'<div data-briefing-block="([0-9]+)"></div>')
+
+
+class BlockError(Exception):
+    """A page's HTML does not hold each of its placeholders once (a template at fault)."""
+
+
+class Blocks:
+    """The blocks of the page being rendered, in order (one ``Blocks`` per render of the pages)."""
+
+    def __init__(self) -> None:
+        self._page: list[str] = []
+
+    def put(self, html: str) -> str:
+        """Keep ``html``; the placeholder that stands for it in the page's Markdown."""
+        self._page.append(html.strip())  # as Markdown keeps a raw block: without its surrounding newlines
+        return _PLACEHOLDER.format(len(self._page) - 1)
+
+    def take(self) -> str | None:
+        """The blocks of the page just rendered (one string, for packing), or None; starts the next page."""
+        taken, self._page = self._page, []
+        return json.dumps(taken, ensure_ascii=False) if taken else None
+
+
+def restore(html: str, blocks: str) -> str:
+    """``html`` with each placeholder replaced by its block (``blocks`` from :meth:`Blocks.take`)."""
+    kept: list[str] = json.loads(blocks)
+    used: set[int] = set()
+
+    def back(match: re.Match[str]) -> str:
+        number = int(match.group(1))
+        if number >= len(kept) or number in used:
+            raise BlockError(f"placeholder {number} is not a block of this page")
+        used.add(number)
+        return kept[number]
+
+    restored = _FOUND.sub(back, html)
+    if len(used) != len(kept):
+        missing = sorted(set(range(len(kept))) - used)
+        raise BlockError(
+            f"{len(missing)} map or timeline block(s) did not reach the page's HTML: a template printed "
+            "'|block' where Markdown does not pass raw HTML through (print it on a line of its own)"
+        )
+    return restored
