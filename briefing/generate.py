@@ -89,11 +89,14 @@ def check(settings: Settings) -> Generation:
     return dataclasses.replace(result, diagnostics=generated.diagnostics)
 
 
-def site_of(settings: Settings, visible: Project, pages: Mapping[str, str]) -> Site:
-    """What a build of ``visible`` publishes: its pages, its exports, and docs_dir's pages and assets."""
+def site_of(
+    settings: Settings, visible: Project, pages: Mapping[str, str], blocks: Mapping[str, str] | None = None
+) -> Site:
+    """What a build of ``visible`` publishes: its pages (and the blocks kept out of them), its exports,
+    and docs_dir's pages and assets."""
     from briefing.export.paths import export_files
 
-    site = Site(pages, docs_dir=settings.docs_dir, exports=frozenset(export_files(visible)))
+    site = Site(pages, blocks or {}, docs_dir=settings.docs_dir, exports=frozenset(export_files(visible)))
     if settings.markdown_extensions is not None:
         site.extensions = settings.markdown_extensions
         site.extension_configs = settings.markdown_options or {}
@@ -139,7 +142,7 @@ def generate(
         diagnostics.error(display_path(where), 1, 1, f"cannot read template: {exc.strerror or exc}")
         return Generation(diagnostics, visible, summary=result.summary)
     errors = len(diagnostics.errors)
-    check_links(result.project, visible, profile, site_of(settings, visible, pages), diagnostics)
+    check_links(result.project, visible, profile, site_of(settings, visible, pages, blocks), diagnostics)
     if len(diagnostics.errors) > errors:  # a failed generation has no pages (serve keeps the last good ones)
         return Generation(diagnostics, visible, summary=result.summary)
     latest = max((b.as_of.upper for b in visible.briefings.values()), default=None)

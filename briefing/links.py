@@ -23,7 +23,7 @@ author did not write, and "did you mean" draws only on what is published.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -36,6 +36,7 @@ from briefing.fieldcheck import actor_fields, outlet_fields, position
 from briefing.markdown_field import FieldLink, relative_links, written_url
 from briefing.model import Project
 from briefing.profile import Profile
+from briefing.render.blocks import blocks_of
 from briefing.suggest import suggest
 
 if TYPE_CHECKING:
@@ -68,6 +69,9 @@ class Site:
 
     pages: Mapping[str, str]
     """The generated Markdown pages, ``{src_uri: markdown}``."""
+    blocks: Mapping[str, str] = field(default_factory=dict)
+    """Each page's maps and timelines kept out of its Markdown (:mod:`briefing.render.blocks`): their ids
+    are anchors of the page as well."""
     docs_dir: Path | None = None
     extensions: Sequence[Any] = DEFAULT_EXTENSIONS
     extension_configs: Mapping[str, Any] = field(default_factory=lambda: {"toc": {"permalink": True}})
@@ -117,7 +121,10 @@ class Site:
                 return None  # the build reports an unreadable page itself
         else:
             return None
-        return page_anchors(text, self.extensions, self.extension_configs)
+        found = page_anchors(text, self.extensions, self.extension_configs)
+        if uri in self.blocks:
+            found |= raw_html_ids(blocks_of(self.blocks[uri]))
+        return found
 
 
 def _docs_files(docs_dir: Path) -> Iterator[str]:
@@ -178,6 +185,16 @@ class _Collect:
                 self.found.add(anchor)
             if element.tag == "a" and (anchor := element.get("name")):
                 self.found.add(anchor)
+
+
+def raw_html_ids(parts: Iterable[str]) -> frozenset[str]:
+    """The anchors in raw HTML, as MkDocs reads them (``id``, and ``name`` of ``<a>``)."""
+    found: set[str] = set()
+    parser = _RawIds(found)
+    for html in parts:
+        parser.feed(html)
+    parser.close()
+    return frozenset(found)
 
 
 class _RawIds(HTMLParser):

@@ -50,19 +50,59 @@ def test_a_page_converted_without_its_blocks_is_the_same_page(tmp_path: Path, co
 def test_restore_puts_each_block_back_once() -> None:
     blocks = Blocks()
     page = f"<p>a</p>\n{blocks.put('<figure>map</figure>')}\n<p>b</p>\n{blocks.put(chr(10) + '<div>tl</div>' + chr(10))}"
-    kept = blocks.take()
-    assert kept is not None and blocks.take() is None  # the next page starts empty
+    kept = blocks.take(page)
+    assert kept is not None and blocks.take("") is None  # the next page starts empty
     assert restore(page, kept) == "<p>a</p>\n<figure>map</figure>\n<p>b</p>\n<div>tl</div>"
 
 
 def test_a_block_that_did_not_reach_the_html_is_an_error() -> None:
     blocks = Blocks()
     placeholder = blocks.put("<figure>map</figure>")
-    kept = blocks.take()
+    kept = blocks.take(placeholder)
     assert kept is not None
     with pytest.raises(BlockError, match="did not reach"):
         restore("<p>no placeholder: Markdown escaped it</p>", kept)
-    with pytest.raises(BlockError, match="not a block of this page"):
+    with pytest.raises(BlockError, match="more than once"):
         restore(placeholder + placeholder, kept)
-    with pytest.raises(BlockError, match="not a block of this page"):
+    with pytest.raises(BlockError, match="more than once"):
         restore(placeholder.replace('"0"', '"1"'), kept)
+    # A template that prints a kept block twice, or never, is caught while the page is rendered.
+    for page in (placeholder * 2, "no placeholder"):
+        blocks.put("<figure>map</figure>")
+        with pytest.raises(BlockError, match="times in the page"):
+            blocks.take(page)
+
+
+def test_a_block_printed_twice_is_a_template_diagnostic(tmp_path: Path) -> None:
+    from conftest import make_project
+
+    project = make_project(tmp_path / "project")
+    template = project.root / "templates" / "briefing.md.j2"
+    text = template.read_text(encoding="utf-8")
+    assert "{{ page.map|block }}" in text
+    template.write_text(text.replace(
+        "{{ page.map|block }}", "{% set the_map = page.map|block %}{{ the_map }}\n\n{{ the_map }}"
+    ), encoding="utf-8")
+    run = project.run("build")
+    assert run.code == 1 and "Traceback" not in run.stderr
+    assert "templates/briefing.md.j2:1:1: error: a map or timeline printed with '|block' appears 2 times" in run.stderr
+    assert not project.site.exists()
+    # `briefing render` writes blocks in place: the page simply shows its map twice.
+    assert project.run("render", "--out", str(tmp_path / "md")).code == 0
+
+
+def test_an_id_inside_a_map_is_a_link_target_for_check_and_build(tmp_path: Path) -> None:
+    from conftest import make_project
+
+    project = make_project(tmp_path / "project")
+    briefing = project.content / "briefings" / "irgc-taeb-baghdad-meeting.yaml"
+    text = briefing.read_text(encoding="utf-8")
+    assert "summary: |\n" in text
+    briefing.write_text(text.replace(
+        "summary: |\n", "summary: |\n  See [the map](../chronology/2021.md#map-2021-title).\n\n", 1
+    ), encoding="utf-8")
+    check = project.run("check")
+    assert check.code == 0, check.stderr
+    build = project.run("build")
+    assert build.code == 0, build.stderr
+    assert 'id="map-2021-title"' in (project.site / "chronology" / "2021" / "index.html").read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CASES, make_project
+from conftest import CASES, ROOT, make_project
 from corpus import write_corpus
 from htmlcheck import broken_links, parse
 
@@ -200,3 +200,27 @@ def test_search_index_has_every_name_and_event_anchors(site: Path) -> None:
     assert events["/briefings/alpha/#event-a-day"] == "Alpha day event"
     # Event sections come from briefing pages only: a search for a title leads to one anchor.
     assert all(loc.startswith("/briefings/") for loc in events)
+
+
+def test_the_names_labelling_a_kinds_pages_cannot_reorder_each_other(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing.generate import generate
+    from briefing.render import archive
+    from briefing.settings import Settings
+
+    content = write_corpus(tmp_path / "content", briefings=12, events=6, actors=40, seed=5)
+    actors = content / "actors" / "actors-000.yaml"
+    text = actors.read_text(encoding="utf-8")
+    # Every short name starts a page's label somewhere: give them all an unclosed override.
+    actors.write_text(re.sub(r"short_name: (A\d+)", "short_name: \"\\\\u202e\\1\"", text), encoding="utf-8")
+    monkeypatch.setattr(archive, "ACTORS_INDEX_LIMIT", 2)
+    monkeypatch.setattr(archive, "PAGE_LIMIT", 2)
+    settings = Settings(tmp_path, content, ROOT / "templates", ROOT / "site_config" / "vocabularies.yaml")
+    index = generate(settings).pages["actors/index.md"]
+    labels = re.findall(r"\[([^\]]*)\]\(by-kind/", index)
+    assert labels and any("\u202e" in label for label in labels)
+    for label in labels:
+        first, last = label.split(" – ")
+        # Each name is isolated on its own, its override closed inside its own <bdi>.
+        for name in (first, last):
+            if "\u202e" in name:
+                assert name.startswith("<bdi>") and name.endswith("\u202c</bdi>"), label

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import jinja2
 
+from briefing.diagnostics import display_path
 from briefing.history import Revision
 from briefing.model import Project
 from briefing.profile import Profile
-from briefing.render.blocks import Blocks
+from briefing.render.blocks import BlockError, Blocks
 from briefing.render.environment import TemplateProblem, template_environment, template_problems
 from briefing.render.views import Views
 
@@ -65,23 +66,39 @@ def render_pages(
         views = Views(project, profile, directory_urls, revisions or {}, history_note)
         pages: MutableMapping[str, str] = {} if into is None else into
 
-        def put(path: str, markdown: str) -> None:
-            pages[path] = markdown
-            if stash is not None and blocks is not None and (kept := stash.take()) is not None:
-                blocks[path] = kept
+        addresses: dict[str, str] = {}
+
+        def put(path: str, template: jinja2.Template, page: object) -> None:
+            # `a/b.md` and `a/b/index.md` are both /a/b/: two ids (say an actor `by-kind` and a kind
+            # `index`) must never make one page silently replace another.
+            address = path.removesuffix(".md").removesuffix("/index")
+            if address in addresses:
+                raise TemplateProblem(
+                    display_path(templates_dir), 1,
+                    f"{addresses[address]} and {path} would be published at the same address; rename one of the ids",
+                )
+            addresses[address] = path
+            markdown = pages[path] = template.render(page=page)
+            if stash is not None and blocks is not None:
+                try:
+                    kept = stash.take(markdown)
+                except BlockError as exc:
+                    raise TemplateProblem(display_path(templates_dir / str(template.name)), 1, str(exc)) from None
+                if kept is not None:
+                    blocks[path] = kept
 
         briefing_template = env.get_template("briefing.md.j2")
         for briefing_id, briefing in project.briefings.items():
-            put(f"briefings/{briefing_id}.md", briefing_template.render(page=views.briefing_page(briefing_id, briefing)))
+            put(f"briefings/{briefing_id}.md", briefing_template, views.briefing_page(briefing_id, briefing))
         actor_template = env.get_template("actor.md.j2")
         for actor_id, actor in project.actors.items():
-            put(f"actors/{actor_id}.md", actor_template.render(page=views.actor_page(actor_id, actor)))
+            put(f"actors/{actor_id}.md", actor_template, views.actor_page(actor_id, actor))
         source_template = env.get_template("source.md.j2")
         for outlet_id in project.outlets:
-            put(f"sources/{outlet_id}.md", source_template.render(page=views.outlet_page(outlet_id)))
+            put(f"sources/{outlet_id}.md", source_template, views.outlet_page(outlet_id))
         for path, template, build in INDEX_PAGES.values():
-            put(path, env.get_template(template).render(page=getattr(views, build)()))
+            put(path, env.get_template(template), getattr(views, build)())
         # The bounded pages of a long archive (years, months, tags, actors' earlier years).
         for path, (template, make) in views.archive.pages.items():
-            put(path, env.get_template(template).render(page=make()))
+            put(path, env.get_template(template), make())
     return dict(sorted(pages.items())) if into is None else pages

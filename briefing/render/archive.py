@@ -40,6 +40,7 @@ from briefing.markings import Marking
 from briefing.profile import effective_marking
 from briefing.render import context as ctx
 from briefing.render.knowledge import Appearance
+from briefing.render.text import plain
 from briefing.render.timeline import build_timeline
 
 if TYPE_CHECKING:
@@ -404,7 +405,8 @@ class Archive:
                         marked_by=[])
             actors = self.r.project.actors
             self.kind_pages[kind] = [
-                ctx.Link(f"{_name_in_use(actors[chunk[0]])} – {_name_in_use(actors[chunk[-1]])}",
+                # Each name escaped (and direction-isolated) on its own: one cannot reorder the other.
+                ctx.Link(Markup(f"{plain(_name_in_use(actors[chunk[0]]))} – {plain(_name_in_use(actors[chunk[-1]]))}"),
                          Markup(page[len("actors/"):]))
                 for chunk, page in zip(_chunks(ids, PAGE_LIMIT), _page_paths(path, len(_chunks(ids, PAGE_LIMIT))))
             ]

@@ -36,21 +36,36 @@ class Blocks:
         self._page.append(html.strip())  # as Markdown keeps a raw block: without its surrounding newlines
         return _PLACEHOLDER.format(len(self._page) - 1)
 
-    def take(self) -> str | None:
-        """The blocks of the page just rendered (one string, for packing), or None; starts the next page."""
+    def take(self, markdown: str) -> str | None:
+        """The blocks of the page just rendered as ``markdown`` (one string, for packing), or None;
+        starts the next page. Each placeholder must be in the page once (a template that printed
+        a block twice, or kept one in a variable it never printed, is at fault)."""
         taken, self._page = self._page, []
+        for number in range(len(taken)):
+            count = markdown.count(_PLACEHOLDER.format(number))
+            if count != 1:
+                raise BlockError(
+                    f"a map or timeline printed with '|block' appears {count} times in the page; "
+                    "print each once, on a line of its own"
+                )
         return json.dumps(taken, ensure_ascii=False) if taken else None
+
+
+def blocks_of(blocks: str) -> list[str]:
+    """The blocks of one page (``blocks`` from :meth:`Blocks.take`), in order."""
+    kept: list[str] = json.loads(blocks)
+    return kept
 
 
 def restore(html: str, blocks: str) -> str:
     """``html`` with each placeholder replaced by its block (``blocks`` from :meth:`Blocks.take`)."""
-    kept: list[str] = json.loads(blocks)
+    kept = blocks_of(blocks)
     used: set[int] = set()
 
     def back(match: re.Match[str]) -> str:
         number = int(match.group(1))
         if number >= len(kept) or number in used:
-            raise BlockError(f"placeholder {number} is not a block of this page")
+            raise BlockError(f"map or timeline block {number} appears more than once in the page's HTML")
         used.add(number)
         return kept[number]
 

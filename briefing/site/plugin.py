@@ -48,8 +48,8 @@ from briefing.diagnostics import BriefingError, Diagnostic, display_path
 from briefing.discover import kind_of
 from briefing.export.facts import ExportOptions, Memo
 from briefing.generate import Generation, generate
-from briefing.links import publishable
-from briefing.render.blocks import BlockError, restore
+from briefing.links import publishable, raw_html_ids
+from briefing.render.blocks import BlockError, blocks_of, restore
 from briefing.render.template_cache import compiled_templates
 from briefing.settings import Settings
 from briefing.site import link_warnings, output, packed, search, staging
@@ -319,10 +319,14 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         page.markdown = ""
         blocks = self.blocks.pop(page.file.src_uri, None)
         if blocks is not None:  # maps and timelines, kept out of the Markdown, go back in before sanitising
+            # MkDocs collected the page's anchors from the Markdown it converted: add the blocks'.
+            page.present_anchor_ids = (page.present_anchor_ids or set()) | raw_html_ids(blocks_of(blocks))
             try:
                 html = restore(html, blocks)
-            except BlockError as exc:
-                raise PluginError(f"{page.file.src_uri}: {exc}") from None
+            except BlockError as exc:  # a template put a block where Markdown does not keep raw HTML
+                if not self.serving:
+                    raise PluginError(f"{page.file.src_uri}: {exc}") from None
+                log.error(f"{page.file.src_uri}: {exc}")  # a preview never fails (MkDocs' server would hang)
         self.html[page.file.src_uri] = packed.pack(output.sanitize(html))
         return ""
 
