@@ -10,13 +10,13 @@ from pathlib import Path
 
 import markdown
 import pytest
-from conftest import ROOT
+from conftest import ROOT, Project, make_project
 from corpus import write_corpus
 from mkdocs.config import load_config
 from mkdocs.utils.meta import get_data
 
 from briefing.generate import generate
-from briefing.render.blocks import BlockError, Blocks, restore
+from briefing.render.blocks import BlockError, Blocks, blocks_of, restore
 from briefing.settings import Settings
 
 
@@ -43,23 +43,24 @@ def test_a_page_converted_without_its_blocks_is_the_same_page(tmp_path: Path, co
         converted = md.reset().convert(get_data(parted.pages[path])[0])
         if path in kept:
             assert "brief-map" not in parted.pages[path] and "brief-timeline" not in parted.pages[path]
-            converted = restore(converted, kept[path])
+            converted = restore(converted, blocks_of(kept[path]))
         assert converted == expected, path
 
 
 def test_restore_puts_each_block_back_once() -> None:
     blocks = Blocks()
     page = f"<p>a</p>\n{blocks.put('<figure>map</figure>')}\n<p>b</p>\n{blocks.put(chr(10) + '<div>tl</div>' + chr(10))}"
-    kept = blocks.take(page)
-    assert kept is not None and blocks.take("") is None  # the next page starts empty
-    assert restore(page, kept) == "<p>a</p>\n<figure>map</figure>\n<p>b</p>\n<div>tl</div>"
+    taken = blocks.take(page)
+    assert taken is not None and blocks.take("") is None  # the next page starts empty
+    assert restore(page, blocks_of(taken)) == "<p>a</p>\n<figure>map</figure>\n<p>b</p>\n<div>tl</div>"
 
 
 def test_a_block_that_did_not_reach_the_html_is_an_error() -> None:
     blocks = Blocks()
     placeholder = blocks.put("<figure>map</figure>")
-    kept = blocks.take(placeholder)
-    assert kept is not None
+    taken = blocks.take(placeholder)
+    assert taken is not None
+    kept = blocks_of(taken)
     with pytest.raises(BlockError, match="did not reach"):
         restore("<p>no placeholder: Markdown escaped it</p>", kept)
     with pytest.raises(BlockError, match="more than once"):
@@ -73,16 +74,21 @@ def test_a_block_that_did_not_reach_the_html_is_an_error() -> None:
             blocks.take(page)
 
 
-def test_a_block_printed_twice_is_a_template_diagnostic(tmp_path: Path) -> None:
-    from conftest import make_project
-
+def _project_with(tmp_path: Path, relative: str, old: str, new: str) -> Project:
+    """A copy of the example project with one file edited (``old`` must be in it)."""
     project = make_project(tmp_path / "project")
-    template = project.root / "templates" / "briefing.md.j2"
-    text = template.read_text(encoding="utf-8")
-    assert "{{ page.map|block }}" in text
-    template.write_text(text.replace(
-        "{{ page.map|block }}", "{% set the_map = page.map|block %}{{ the_map }}\n\n{{ the_map }}"
-    ), encoding="utf-8")
+    path = project.root / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return project
+
+
+def test_a_block_printed_twice_is_a_template_diagnostic(tmp_path: Path) -> None:
+    project = _project_with(
+        tmp_path, "templates/briefing.md.j2",
+        "{{ page.map|block }}", "{% set the_map = page.map|block %}{{ the_map }}\n\n{{ the_map }}",
+    )
     run = project.run("build")
     assert run.code == 1 and "Traceback" not in run.stderr
     assert "templates/briefing.md.j2:1:1: error: a map or timeline printed with '|block' appears 2 times" in run.stderr
@@ -92,15 +98,10 @@ def test_a_block_printed_twice_is_a_template_diagnostic(tmp_path: Path) -> None:
 
 
 def test_an_id_inside_a_map_is_a_link_target_for_check_and_build(tmp_path: Path) -> None:
-    from conftest import make_project
-
-    project = make_project(tmp_path / "project")
-    briefing = project.content / "briefings" / "irgc-taeb-baghdad-meeting.yaml"
-    text = briefing.read_text(encoding="utf-8")
-    assert "summary: |\n" in text
-    briefing.write_text(text.replace(
-        "summary: |\n", "summary: |\n  See [the map](../chronology/2021.md#map-2021-title).\n\n", 1
-    ), encoding="utf-8")
+    project = _project_with(
+        tmp_path, "content/briefings/irgc-taeb-baghdad-meeting.yaml",
+        "summary: |\n", "summary: |\n  See [the map](../chronology/2021.md#map-2021-title).\n\n",
+    )
     check = project.run("check")
     assert check.code == 0, check.stderr
     build = project.run("build")

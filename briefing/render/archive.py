@@ -156,10 +156,6 @@ def _highest(markings: Iterable[Marking]) -> Marking:
     return max(markings, key=lambda m: m.rank, default=Marking.CLEAR)
 
 
-def _name_in_use(actor: Any) -> str:
-    return str(actor.short_name or actor.name)
-
-
 def _share(count: int, largest: int) -> float:
     return round(count / largest * 100, 1) if largest else 0.0
 
@@ -230,8 +226,9 @@ class Archive:
         self, path: str, title: str, intro: str, up: ctx.Link | None,
         items: list[Any], section: Callable[[list[Any], str], list[Section]], *,
         kind: str | None = None, marked_by: list[Any] | None = None,
-    ) -> None:
-        """Register the pages of one list: ``section(chunk, page_path)`` builds each page's sections."""
+    ) -> list[tuple[list[Any], str]]:
+        """Register the pages of one list: ``section(chunk, page_path)`` builds each page's sections.
+        Returns each page's items and path, in order."""
         chunks = _chunks(items, PAGE_LIMIT)
         paths = _page_paths(path, len(chunks))
         for number, (chunk, page_path) in enumerate(zip(chunks, paths), start=1):
@@ -248,6 +245,7 @@ class Archive:
                     kind=kind,
                 )
             self.pages[page_path] = ("list.md.j2", build)
+        return list(zip(chunks, paths))
 
     def _briefing_rows(self, ids: list[str], path: str) -> list[ctx.BriefingRow]:
         return [self.r.briefing_row(b, _depth_base(path)) for b in ids]
@@ -401,14 +399,14 @@ class Archive:
                 return [Section(None, actors=[self.r.actor_row(a, _depth_base(page_path)) for a in chunk])]
             path = f"actors/by-kind/{kind}.md"
             # Marked as /actors/ is (a list of names and counts; each actor's page carries its own marking).
-            self._paged(path, f"Actors: {label}", f"{len(ids)} actors of this kind, by name.", up, ids, rows,
-                        marked_by=[])
+            pages = self._paged(path, f"Actors: {label}", f"{len(ids)} actors of this kind, by name.", up, ids, rows,
+                                marked_by=[])
             actors = self.r.project.actors
             self.kind_pages[kind] = [
                 # Each name escaped (and direction-isolated) on its own: one cannot reorder the other.
-                ctx.Link(Markup(f"{plain(_name_in_use(actors[chunk[0]]))} – {plain(_name_in_use(actors[chunk[-1]]))}"),
+                ctx.Link(Markup(f"{plain(ctx.name_in_use(actors[chunk[0]]))} – {plain(ctx.name_in_use(actors[chunk[-1]]))}"),
                          Markup(page[len("actors/"):]))
-                for chunk, page in zip(_chunks(ids, PAGE_LIMIT), _page_paths(path, len(_chunks(ids, PAGE_LIMIT))))
+                for chunk, page in pages
             ]
 
     def _plan_actor(self, actor_id: str) -> None:

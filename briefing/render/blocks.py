@@ -57,9 +57,8 @@ def blocks_of(blocks: str) -> list[str]:
     return kept
 
 
-def restore(html: str, blocks: str) -> str:
-    """``html`` with each placeholder replaced by its block (``blocks`` from :meth:`Blocks.take`)."""
-    kept = blocks_of(blocks)
+def restore(html: str, kept: list[str]) -> str:
+    """``html`` with each placeholder replaced by its block (``kept``: :func:`blocks_of` the page)."""
     used: set[int] = set()
 
     def back(match: re.Match[str]) -> str:
@@ -71,9 +70,8 @@ def restore(html: str, blocks: str) -> str:
 
     restored = _FOUND.sub(back, html)
     if len(used) != len(kept):
-        missing = sorted(set(range(len(kept))) - used)
         raise BlockError(
-            f"{len(missing)} map or timeline block(s) did not reach the page's HTML: a template printed "
+            f"{len(kept) - len(used)} map or timeline block(s) did not reach the page's HTML: a template printed "
             "'|block' where Markdown does not pass raw HTML through (print it on a line of its own)"
         )
     return restored

@@ -136,6 +136,12 @@ class JudgmentView:
     basis: list[Link]
 
 
+def name_in_use(actor: Any) -> str:
+    """The name readers use for an actor (or an :class:`ActorRow`): its short name if it has one
+    ('Houthis', not 'Ansar Allah')."""
+    return str(actor.short_name or actor.name)
+
+
 @dataclass(slots=True)
 class ActorRow:
     """An actor in a list: its name, kind and (on a briefing) its role there."""

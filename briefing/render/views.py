@@ -48,7 +48,7 @@ LATEST_ON_HOME = 10
 
 def _by_name_in_use(row: ctx.ActorRow | Actor) -> tuple[str, str]:
     """Actors sort by the name readers use (the short name: 'Houthis', not 'Ansar Allah')."""
-    return ((row.short_name or row.name).casefold(), row.name.casefold())
+    return (ctx.name_in_use(row).casefold(), row.name.casefold())
 
 
 @dataclass(slots=True)

@@ -317,10 +317,11 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         # reads the Markdown again (the title comes from the render; "", not None, keeps it so),
         # and the HTML waits packed until on_page_context gives it back to its page.
         page.markdown = ""
-        blocks = self.blocks.pop(page.file.src_uri, None)
-        if blocks is not None:  # maps and timelines, kept out of the Markdown, go back in before sanitising
+        packed_blocks = self.blocks.pop(page.file.src_uri, None)
+        if packed_blocks is not None:  # maps and timelines, kept out of the Markdown, go back in before sanitising
+            blocks = blocks_of(packed_blocks)
             # MkDocs collected the page's anchors from the Markdown it converted: add the blocks'.
-            page.present_anchor_ids = (page.present_anchor_ids or set()) | raw_html_ids(blocks_of(blocks))
+            page.present_anchor_ids = (page.present_anchor_ids or set()) | raw_html_ids(blocks)
             try:
                 html = restore(html, blocks)
             except BlockError as exc:  # a template put a block where Markdown does not keep raw HTML
