@@ -56,3 +56,6 @@ class BriefingConfig(base.Config):  # type: ignore[no-untyped-call]
 
     search_part_pages = _AtLeastOne(default=PART_PAGES)
     """At most this many searchable pages in one Pagefind run; more are indexed in parts (briefing.site.search)."""
+
+    parallel = c.Type(bool, default=True)
+    """Convert every second generated page in a second process (briefing.site.parallel); ``build`` only."""

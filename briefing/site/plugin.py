@@ -52,7 +52,7 @@ from briefing.links import publishable, raw_html_ids
 from briefing.render.blocks import BlockError, blocks_of, restore
 from briefing.render.template_cache import compiled_templates
 from briefing.settings import Settings
-from briefing.site import link_warnings, output, packed, search, staging
+from briefing.site import link_warnings, output, packed, parallel, search, staging
 from briefing.site.destination import Protected
 from briefing.site.preview import PAGE as PROBLEMS_PAGE
 from briefing.site.preview import PreviewState, nav_paths
@@ -153,6 +153,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         """The src_uri of every generated page of this build (``pages`` empties as MkDocs reads them)."""
         self.summary = ""
         """What this build published and left out, for the terminal (``briefing build`` prints it)."""
+        self.helper: parallel.Helper | None = None
+        """``build`` only: the second process converting every second generated page (briefing.site.parallel)."""
+        self.converted: parallel.Converted | None = None
+        """The helper's conversion of the page MkDocs is converting now."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -307,16 +311,46 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
             written[path] = str(target)
         return dict(sorted(written.items()))
 
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        # The files and the navigation are final: a second process can convert pages from here.
+        self.helper = self.converted = None
+        if self.config.parallel and not self.serving and parallel.usable(config, BriefingPlugin):
+            share = [f.src_uri for f in files.documentation_pages() if f.src_uri in self.generated][1::2]
+            if len(share) >= parallel.MIN_PAGES:
+                def run(src_uri: str) -> parallel.Converted:
+                    file = files.get_file_from_path(src_uri)
+                    assert file is not None
+                    return parallel.convert(file, config, files, self.html.pop)
+
+                log.info(f"converting {len(share)} of {len(self.generated)} pages in a second process")
+                self.helper = parallel.Helper(share, run)
+        return nav
+
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         # A generated page's Markdown leaves this plugin as MkDocs reads it: no build holds
         # every page's Markdown and HTML at once.
         return self.pages.pop(page.file.src_uri, None)
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # A page the second process converted: MkDocs converts nothing, on_page_content puts the results on it.
+        if self.helper is not None:
+            self.converted = self.helper.result(page.file.src_uri)
+            if self.converted is not None:
+                return ""
+        return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         # MkDocs keeps every page from conversion until the last is written. Converted, nothing
         # reads the Markdown again (the title comes from the render; "", not None, keeps it so),
         # and the HTML waits packed until on_page_context gives it back to its page.
         page.markdown = ""
+        if self.converted is not None:
+            converted, self.converted = self.converted, None
+            parallel.finish(page, converted, files)
+            self.blocks.pop(page.file.src_uri, None)
+            assert converted.html is not None
+            self.html[page.file.src_uri] = converted.html
+            return ""
         packed_blocks = self.blocks.pop(page.file.src_uri, None)
         if packed_blocks is not None:  # maps and timelines, kept out of the Markdown, go back in before sanitising
             blocks = blocks_of(packed_blocks)
@@ -338,6 +372,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         return context
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        if self.helper is not None:  # every page is converted
+            self.helper.close()
+            self.helper = None
         settings = self.settings
         if env.bytecode_cache is None and settings is not None and settings.cache_dir is not None:
             env.bytecode_cache = compiled_templates(settings.cache_dir)  # before any theme template loads
@@ -420,6 +457,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         self.staging = None
 
     def _detach(self) -> None:
+        if self.helper is not None:
+            self.helper.stop(None)
+            self.helper = None
         if self.warnings is not None:
             logging.getLogger("mkdocs").removeHandler(self.warnings)
             self.warnings = None
