@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -19,9 +22,9 @@ from briefing.site import parallel
 SECOND = "pages in a second process"
 
 
-def _corpus_project(tmp_path: Path) -> Project:
+def _corpus_project(tmp_path: Path, briefings: int = 24) -> Project:
     project = make_project(tmp_path / "project", content=None)
-    write_corpus(project.content, briefings=24, events=4, actors=30, seed=5)
+    write_corpus(project.content, briefings=briefings, events=4, actors=briefings + 6, seed=5)
     return project
 
 
@@ -112,3 +115,70 @@ def test_when_the_helper_dies_the_parent_converts_the_rest(caplog: pytest.LogCap
         assert "this one converts the rest" in caplog.text
     finally:
         helper.close()
+
+
+def _forks(pid: int) -> set[int]:
+    """The children of ``pid`` that are forks of it (not git or Pagefind)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            children = {int(child) for child in task.read_text().split()}
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+            found |= {child for child in children if Path(f"/proc/{child}/cmdline").read_bytes() == command}
+        except OSError:
+            pass
+    return found
+
+
+def test_helpers_end_with_a_build_killed_outright(tmp_path: Path) -> None:
+    # SIGKILL runs no cleanup in the build: its helpers must not go on writing into its staging folder.
+    project = _corpus_project(tmp_path, briefings=80)  # seconds of work for each helper
+    build = subprocess.Popen(
+        [sys.executable, "-m", "briefing", "build"], cwd=project.root,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    helpers: set[int] = set()
+    while len(helpers) < 2 and build.poll() is None and time.monotonic() < deadline:
+        helpers |= _forks(build.pid)  # the exports' process, then the pages'
+        time.sleep(0.01)
+    assert helpers, "the build started no second process"
+    build.kill()
+    build.wait()
+    time.sleep(1)  # they get SIGKILL as their parent ends; without it they would work on for seconds
+    alive = [pid for pid in helpers if Path(f"/proc/{pid}").exists()
+             and "zombie" not in Path(f"/proc/{pid}/status").read_text()]
+    assert alive == []
+
+
+def _answer() -> int:
+    logging.getLogger("mkdocs.plugins.briefing").warning("writing")
+    return 42
+
+
+def _refuse() -> int:
+    raise OSError(28, "No space left on device", "site/data/stix.json")
+
+
+def test_the_exports_process_returns_raises_and_logs_as_a_call_would(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.briefing"):
+        assert parallel.Background(_answer).wait() == 42
+    assert [r.getMessage() for r in caplog.records] == ["writing"]  # emitted here, once
+    with pytest.raises(OSError, match="No space left on device") as raised:
+        parallel.Background(_refuse).wait()
+    assert raised.value.filename == "site/data/stix.json"
+
+
+def test_when_the_exports_process_dies_the_parent_writes_them(caplog: pytest.LogCaptureFixture, tmp_path: Path) -> None:
+    marker = tmp_path / "written-here"
+
+    def work() -> int:
+        if os.getpid() != parent:
+            os._exit(3)  # the child dies at once
+        marker.write_text("x")
+        return 7
+
+    parent = os.getpid()
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.briefing"):
+        assert parallel.Background(work).wait() == 7
+    assert marker.exists() and "this one writes them" in caplog.text

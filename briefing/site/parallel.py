@@ -1,4 +1,4 @@
-"""Every second generated page is converted in a second process while MkDocs converts the rest.
+"""Both cores at work: every second generated page, and the exports, in second processes.
 
 Converting the pages (Python-Markdown, MkDocs' link rewriting, then the plugin's
 ``on_page_content``) is most of a build, and MkDocs does it one page at a time on
@@ -19,7 +19,12 @@ What stays exactly as in a one-process build:
   fails with the same message;
 - if the helper dies, the parent converts whatever is left.
 
-The helper is forked, not spawned: it needs MkDocs' configuration, files and
+The exports (feeds and data files) are written by one more forked process,
+:class:`Background`, from when the plugin knows every file (``on_files``) until
+MkDocs has converted every page (``on_env``); its log records and any error
+reach the parent then. If it dies, the parent writes the exports itself.
+
+The helpers are forked, not spawned: it needs MkDocs' configuration, files and
 plugin as they are at that moment, and a fork shares them without copying.
 """
 
@@ -28,25 +33,31 @@ from __future__ import annotations
 import gc
 import logging
 import multiprocessing
+import multiprocessing.context
 import os
 import pickle
 import queue
 import signal
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from briefing.site import staging
+
 log = logging.getLogger("mkdocs.plugins.briefing")
 
 #: Below this many pages for the helper, a second process costs more than it saves.
 MIN_PAGES = 20
 
-#: How long the parent waits for the helper's next page before it checks that the helper is alive.
-_PATIENCE = 1.0
+#: prctl(2): the signal a child gets when its parent ends.
+_PR_SET_PDEATHSIG = 1
+
 
 
 @dataclass
@@ -130,22 +141,108 @@ def _capture_logs() -> _Capture:
     return capture
 
 
+def _fork(target: Callable[..., None], *args: Any) -> tuple[multiprocessing.context.ForkProcess, Connection]:
+    """Start ``target(*args, sender)`` in a forked process; return it and the end its answers come from.
+
+    The child shares this process's objects without copying them, and holds only the sending
+    end of the pipe: when either side ends, the other's next read or write says so, and nothing
+    waits for ever.
+    """
+    receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
+    # Objects alive now are shared with the child, not copied: its collector must not touch them.
+    gc.freeze()
+    try:
+        process = multiprocessing.get_context("fork").Process(
+            target=_child, args=(os.getpid(), receiver, target, *args, sender), daemon=True
+        )
+        process.start()
+    finally:
+        gc.unfreeze()
+    sender.close()
+    return process, receiver
+
+
+def _child(parent: int, receiver: Connection, target: Callable[..., None], *args: Any) -> None:
+    """In a child, before its work: it ends with its parent, with the parent's signal handlers
+    (which clean the staging folder) and log handlers off."""
+    receiver.close()
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+    # A parent killed outright (SIGKILL, no cleanup) takes its children along: none goes on
+    # writing into a staging folder that the next build removes.
+    prctl = getattr(staging.libc(), "prctl", None)
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before that
+        os._exit(1)
+    try:
+        target(*args)
+    except BaseException:  # the parent stopped listening, or worse: it does the work itself, and says so
+        os._exit(1)
+
+
+class Background:
+    """One function run in a second process: what it returns, or raises, and its log records at :meth:`wait`."""
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        self.work = work
+        process, self.receiver = _fork(_run_once, work)
+        self.process: multiprocessing.context.ForkProcess | None = process
+
+    def wait(self) -> Any:
+        """The function's return value (its exception is raised here); done here if the child died."""
+        if self.process is None:
+            raise RuntimeError("waited twice")
+        try:
+            failed, value, records = pickle.loads(self.receiver.recv_bytes())
+        except EOFError:  # it died before it sent anything: do the work here
+            failed, value, records = False, None, []
+            log.warning("the second process writing the exports stopped; this one writes them")
+            value = self.work()
+        finally:
+            self.stop()
+        for record in records:
+            logging.getLogger(record.name).handle(record)
+        if failed:
+            raise value
+        return value
+
+    def stop(self) -> None:
+        if self.process is not None:
+            if self.process.is_alive():
+                self.process.kill()
+            self.process.join()
+            self.process.close()
+            self.process = None
+        self.receiver.close()
+
+
+def _run_once(work: Callable[[], Any], sender: Connection) -> None:
+    capture = _capture_logs()
+    try:
+        answer: tuple[bool, Any, list[logging.LogRecord]] = (False, work(), capture.records)
+    except Exception as exc:  # raised again in the parent
+        answer = (True, exc, capture.records)
+    try:
+        data = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:  # an answer that does not pickle: say so
+        data = pickle.dumps((True, RuntimeError(f"the exports' process could not answer: {exc}"), []))
+    sender.send_bytes(data)
+    sender.close()
+
+
 class Helper:
     """The second process, seen from the parent: its pages, and their results in MkDocs' order."""
 
     def __init__(self, uris: Sequence[str], run: Callable[[str], Converted]) -> None:
         self.uris = frozenset(uris)
-        self.done = 0
-        context = multiprocessing.get_context("fork")
-        self.results: multiprocessing.Queue[bytes] = context.Queue()
-        # Objects alive now are shared with the helper, not copied: its collector must not touch them.
-        gc.freeze()
-        try:
-            self.process: multiprocessing.context.ForkProcess | None = context.Process(target=_work, args=(list(uris), run, self.results), daemon=True)
-            self.process.start()
-        finally:
-            gc.unfreeze()
         self.expected = iter(uris)
+        self.done = 0
+        process, receiver = _fork(_work, list(uris), run)
+        self.process: multiprocessing.context.ForkProcess | None = process
+        # A thread empties the pipe as results come, so the helper never waits for MkDocs' loop.
+        self.results: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        threading.Thread(target=_drain, args=(receiver, self.results), daemon=True).start()
 
     def result(self, src_uri: str) -> Converted | None:
         """The helper's conversion of this page; None if the parent is to convert it."""
@@ -154,16 +251,13 @@ class Helper:
         if next(self.expected, None) != src_uri:  # MkDocs' order is the helper's; never otherwise
             self.stop("pages came in another order")
             return None
-        while True:
-            try:
-                converted: Converted = pickle.loads(self.results.get(timeout=_PATIENCE))
-                break
-            except queue.Empty:
-                if not self.process.is_alive() and self.results.empty():
-                    self.stop("it stopped")
-                    return None
-        if converted.src_uri != src_uri:  # a result was lost on the way
-            self.stop("a page was lost")
+        sent = self.results.get()
+        if sent is None:
+            self.stop("it stopped")
+            return None
+        converted: Converted = pickle.loads(sent)
+        if converted.src_uri != src_uri:  # never: a pipe keeps the order
+            self.stop("a page came out of order")
             return None
         self.done += 1
         return converted if converted.html is not None else None
@@ -183,13 +277,21 @@ class Helper:
             self.process.join()
             self.process.close()
             self.process = None
-        self.results.close()
 
 
-def _work(uris: list[str], run: Callable[[str], Converted], results: multiprocessing.Queue[bytes]) -> None:
+def _drain(receiver: Connection, results: queue.SimpleQueue[bytes | None]) -> None:
+    """In the parent: each result as it arrives; None when the helper has ended."""
+    with receiver:
+        while True:
+            try:
+                results.put(receiver.recv_bytes())
+            except (EOFError, OSError):
+                results.put(None)
+                return
+
+
+def _work(uris: list[str], run: Callable[[str], Converted], sender: Connection) -> None:
     """The helper: convert its pages in order and send each result; never print, never clean up."""
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, signal.SIG_DFL)  # the parent's handlers clean its staging folder
     capture = _capture_logs()
     for uri in uris:
         capture.records = []
@@ -202,6 +304,5 @@ def _work(uris: list[str], run: Callable[[str], Converted], results: multiproces
             sent = pickle.dumps(converted, pickle.HIGHEST_PROTOCOL)
         except Exception:  # something on the page that does not pickle: the parent converts it
             sent = pickle.dumps(Converted(uri, None, records=[]), pickle.HIGHEST_PROTOCOL)
-        results.put(sent)
-    results.close()
-    results.join_thread()
+        sender.send_bytes(sent)
+    sender.close()

@@ -5,11 +5,17 @@ Event order in a build (see mkdocs ``commands/build.py``):
 1. ``on_config``: validate and render the whole Markdown tree; stop on content
    errors before MkDocs touches the site directory; build into a staging folder.
 2. ``on_files``: serve the generated pages with ``File.generated``; drop
-   anything else from ``docs_dir`` that is not a known page or asset type.
-3. ``on_page_content``: sanitise each page's HTML with nh3 (defence in depth).
-   ``on_env`` gives the theme's Jinja environment the compiled-template cache
-   (the ``cache`` option), since MkDocs compiles the theme anew every build.
-4. ``on_post_build``: fail on broken internal links, then swap the staging
+   anything else from ``docs_dir`` that is not a known page or asset type;
+   start writing the exports (under ``build``, in a second process).
+3. ``on_nav``: under ``build``, fork the helper that converts every second
+   generated page (:mod:`briefing.site.parallel`); ``on_page_markdown`` hands
+   MkDocs an empty Markdown for those pages and ``on_page_content`` the
+   helper's results.
+4. ``on_page_content``: sanitise each page's HTML with nh3 (defence in depth).
+   ``on_env`` (every page converted) waits for the helpers, and gives the
+   theme's Jinja environment the compiled-template cache (the ``cache``
+   option), since MkDocs compiles the theme anew every build.
+5. ``on_post_build``: fail on broken internal links, then swap the staging
    folder in as the site, after Pagefind has indexed it (:mod:`briefing.site.search`).
    ``on_build_error`` throws the staging folder away.
 
@@ -157,6 +163,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         """``build`` only: the second process converting every second generated page (briefing.site.parallel)."""
         self.converted: parallel.Converted | None = None
         """The helper's conversion of the page MkDocs is converting now."""
+        self.exporter: parallel.Background | None = None
+        """``build`` only: the second process writing the exports while MkDocs converts the pages."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -253,7 +261,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.result is not None  # on_config generated, or raised
         generated = self.generated = set(self.pages)
-        exported = self._write_exports(self.result, config)
+        exported = self._exports(self.result, config)
         for file in list(files):
             if file.generated_by is not None:
                 continue  # other plugins' files
@@ -278,20 +286,37 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
             files.append(File.generated(config, path, abs_src_path=written))
         return files
 
-    def _write_exports(self, result: Generation, config: MkDocsConfig) -> dict[str, str]:
-        """Feeds and data files, from the same filtered model as the pages (briefing.export).
+    def _exports(self, result: Generation, config: MkDocsConfig) -> dict[str, str]:
+        """Feeds and data files, from the same filtered model as the pages (briefing.export):
+        ``{site path: file}``, sorted by path.
 
         Written straight into the site folder (under ``build``, the staging folder, after MkDocs
-        cleaned it), file by file, so that the exports are never all in memory at once:
-        at archive scale the exports are gigabytes. MkDocs then finds each file already in
-        place (``File.copy_file`` skips a file copied onto itself). Returns ``{site path:
-        file written}``, sorted by path.
+        cleaned it), so MkDocs finds each file already in place (``File.copy_file`` skips a file
+        copied onto itself). Under ``build`` a second process writes them while MkDocs converts
+        the pages (:class:`briefing.site.parallel.Background`); ``on_env`` waits for it.
         """
-        from briefing.export import iter_exports
-        from briefing.generate import profile_of
+        from briefing.export.paths import export_files
 
         if result.project is None or self.settings is None:
             return {}
+        site = Path(config.site_dir)
+        paths = sorted(export_files(result.project))
+        for path in paths:
+            if not _SAFE_EXPORT.fullmatch(path):
+                raise PluginError(f"refusing to write an export at an unsafe path: {path!r}")
+        if self.config.parallel and not self.serving and parallel.usable(config, BriefingPlugin):
+            self.exporter = parallel.Background(lambda: self._write_exports(result, config, frozenset(paths)))
+        else:
+            self._write_exports(result, config, frozenset(paths))
+        return {path: str(site / path) for path in paths}
+
+    def _write_exports(self, result: Generation, config: MkDocsConfig, paths: frozenset[str]) -> None:
+        """Write each export file before making the next: at archive scale the exports are
+        gigabytes, never all in memory at once."""
+        from briefing.export import iter_exports
+        from briefing.generate import profile_of
+
+        assert result.project is not None and self.settings is not None
         options = ExportOptions(
             profile=profile_of(self.settings),
             site_url=config.site_url or None,
@@ -300,16 +325,13 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
             revised=tuple(sorted(result.last_revised.items())),
         )
         site = Path(config.site_dir)
-        written: dict[str, str] = {}
         # Under serve, pieces of briefings that did not change are kept from the last build.
         for path, data in iter_exports(result.project, options, memo=self.export_memo if self.serving else None):
-            if not _SAFE_EXPORT.fullmatch(path):
-                raise PluginError(f"refusing to write an export at an unsafe path: {path!r}")
+            if path not in paths:  # briefing.export.paths is the one home of the paths
+                raise PluginError(f"refusing to write an export at an unexpected path: {path!r}")
             target = site / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-            written[path] = str(target)
-        return dict(sorted(written.items()))
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         # The files and the navigation are final: a second process can convert pages from here.
@@ -375,6 +397,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         if self.helper is not None:  # every page is converted
             self.helper.close()
             self.helper = None
+        if self.exporter is not None:  # MkDocs copies the site's files next: the exports must be there
+            exporter, self.exporter = self.exporter, None
+            exporter.wait()
         settings = self.settings
         if env.bytecode_cache is None and settings is not None and settings.cache_dir is not None:
             env.bytecode_cache = compiled_templates(settings.cache_dir)  # before any theme template loads
@@ -460,6 +485,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         if self.helper is not None:
             self.helper.stop(None)
             self.helper = None
+        if self.exporter is not None:
+            self.exporter.stop()
+            self.exporter = None
         if self.warnings is not None:
             logging.getLogger("mkdocs").removeHandler(self.warnings)
             self.warnings = None

@@ -265,7 +265,7 @@ def _swap(staged: Path, target: Path) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths atomically (Linux ``renameat2``); False where that is not available."""
-    renameat2 = getattr(_libc(), "renameat2", None)
+    renameat2 = getattr(libc(), "renameat2", None)
     if renameat2 is None:
         return False
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
@@ -280,7 +280,7 @@ def _exchange(a: Path, b: Path) -> bool:
 _LIBC: list[ctypes.CDLL | None] = []
 
 
-def _libc() -> ctypes.CDLL | None:
+def libc() -> ctypes.CDLL | None:
     if not _LIBC:
         try:
             _LIBC.append(ctypes.CDLL(None, use_errno=True))
