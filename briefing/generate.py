@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import os
 import time
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,10 +106,13 @@ def site_of(
 def generate(
     settings: Settings, validated: Generation | None = None, into: MutableMapping[str, str] | None = None,
     blocks: MutableMapping[str, str] | None = None,
+    on_visible: Callable[[Project, dict[str, dt.datetime]], None] | None = None,
 ) -> Generation:
     """Validate (unless ``validated`` is given), filter to the build profile, and render the Markdown tree
     (``into`` a mapping of the caller's, see :func:`briefing.render.render_pages`). With ``blocks``
-    (a build, and ``check`` to see the same pages), maps and timelines wait there, out of the Markdown."""
+    (a build, and ``check`` to see the same pages), maps and timelines wait there, out of the Markdown.
+    ``on_visible`` is given the filtered model and each briefing's last revision date before the pages
+    are rendered (a build starts writing its exports then)."""
     result = validated or validate(settings)
     if result.diagnostics.errors or result.project is None:
         return result
@@ -125,6 +128,8 @@ def generate(
     finally:
         result.history.close()
     history_seconds = result.history_seconds + time.perf_counter() - start
+    if on_visible is not None:
+        on_visible(visible, last_revised(found))
     cache = compiled_templates(settings.cache_dir) if settings.cache_dir is not None else None
     try:
         pages = render_pages(

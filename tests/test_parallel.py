@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -130,25 +131,39 @@ def _forks(pid: int) -> set[int]:
     return found
 
 
-def test_helpers_end_with_a_build_killed_outright(tmp_path: Path) -> None:
-    # SIGKILL runs no cleanup in the build: its helpers must not go on writing into its staging folder.
-    project = _corpus_project(tmp_path, briefings=80)  # seconds of work for each helper
+def _build_with_helpers(project: Project) -> tuple[subprocess.Popen[bytes], set[int]]:
+    """A build, once it has forked a helper."""
     build = subprocess.Popen(
         [sys.executable, "-m", "briefing", "build"], cwd=project.root,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 120
     helpers: set[int] = set()
-    while len(helpers) < 2 and build.poll() is None and time.monotonic() < deadline:
-        helpers |= _forks(build.pid)  # the exports' process, then the pages'
-        time.sleep(0.01)
+    while not helpers and build.poll() is None and time.monotonic() < deadline:
+        helpers = _forks(build.pid)
+        time.sleep(0.005)
     assert helpers, "the build started no second process"
-    build.kill()
-    build.wait()
-    time.sleep(1)  # they get SIGKILL as their parent ends; without it they would work on for seconds
-    alive = [pid for pid in helpers if Path(f"/proc/{pid}").exists()
-             and "zombie" not in Path(f"/proc/{pid}/status").read_text()]
-    assert alive == []
+    return build, helpers
+
+
+def _alive(pids: set[int]) -> list[int]:
+    return [pid for pid in pids if Path(f"/proc/{pid}").exists()
+            and "zombie" not in Path(f"/proc/{pid}/status").read_text()]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
+def test_helpers_end_with_a_stopped_build(tmp_path: Path, signum: int) -> None:
+    # SIGKILL runs no cleanup in the build; SIGINT does, and removes the staging folder:
+    # either way no helper goes on writing into that folder.
+    project = _corpus_project(tmp_path, briefings=80)  # seconds of work for each helper
+    build, helpers = _build_with_helpers(project)
+    build.send_signal(signum)
+    build.wait(timeout=120)
+    time.sleep(1)  # without the care they take, helpers would work on for seconds
+    assert _alive(helpers) == []
+    if signum == signal.SIGINT:  # the build cleaned up, and nothing wrote into its folder after
+        assert sorted(p.name for p in project.root.iterdir() if p.name.startswith(".site")) == []
+    assert not project.site.exists()
 
 
 def _answer() -> int:

@@ -30,6 +30,7 @@ plugin as they are at that moment, and a fork shares them without copying.
 
 from __future__ import annotations
 
+import atexit
 import gc
 import logging
 import multiprocessing
@@ -141,6 +142,25 @@ def _capture_logs() -> _Capture:
     return capture
 
 
+#: The children alive now, ended at exit: before the staging folder's cleanup, which was
+#: registered earlier (this module imports staging), so runs later.
+_ALIVE: set[multiprocessing.context.ForkProcess] = set()
+
+
+@atexit.register
+def _end_children() -> None:
+    for process in list(_ALIVE):
+        _end(process)
+
+
+def _end(process: multiprocessing.context.ForkProcess) -> None:
+    if process.is_alive():
+        process.kill()
+    process.join()
+    process.close()
+    _ALIVE.discard(process)
+
+
 def _fork(target: Callable[..., None], *args: Any) -> tuple[multiprocessing.context.ForkProcess, Connection]:
     """Start ``target(*args, sender)`` in a forked process; return it and the end its answers come from.
 
@@ -158,6 +178,7 @@ def _fork(target: Callable[..., None], *args: Any) -> tuple[multiprocessing.cont
         process.start()
     finally:
         gc.unfreeze()
+    _ALIVE.add(process)
     sender.close()
     return process, receiver
 
@@ -209,10 +230,7 @@ class Background:
 
     def stop(self) -> None:
         if self.process is not None:
-            if self.process.is_alive():
-                self.process.kill()
-            self.process.join()
-            self.process.close()
+            _end(self.process)
             self.process = None
         self.receiver.close()
 
@@ -272,10 +290,7 @@ class Helper:
         if why is not None:
             log.warning(f"the second process converting pages was stopped ({why}); this one converts the rest")
         if self.process is not None:
-            if self.process.is_alive():
-                self.process.kill()
-            self.process.join()
-            self.process.close()
+            _end(self.process)
             self.process = None
 
 

@@ -6,7 +6,8 @@ Event order in a build (see mkdocs ``commands/build.py``):
    errors before MkDocs touches the site directory; build into a staging folder.
 2. ``on_files``: serve the generated pages with ``File.generated``; drop
    anything else from ``docs_dir`` that is not a known page or asset type;
-   start writing the exports (under ``build``, in a second process).
+   list the exports (under ``build``, a second process has been writing them
+   since generation had the filtered model; ``on_env`` moves them into place).
 3. ``on_nav``: under ``build``, fork the helper that converts every second
    generated page (:mod:`briefing.site.parallel`); ``on_page_markdown`` hands
    MkDocs an empty Markdown for those pages and ``on_page_content`` the
@@ -30,6 +31,7 @@ Which site folders a build refuses, the lock and the staging folders are
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 import os
 import re
@@ -55,6 +57,7 @@ from briefing.discover import kind_of
 from briefing.export.facts import ExportOptions, Memo
 from briefing.generate import Generation, generate
 from briefing.links import publishable, raw_html_ids
+from briefing.model import Project
 from briefing.render.blocks import BlockError, blocks_of, restore
 from briefing.render.template_cache import compiled_templates
 from briefing.settings import Settings
@@ -67,6 +70,8 @@ log = logging.getLogger("mkdocs.plugins.briefing")
 
 #: Up to three folders deep: archive pages such as ``chronology/2021/03/2.md``.
 _SAFE_URI = re.compile(r"(?:[a-z0-9]+(?:-[a-z0-9]+)*/){0,3}[a-z0-9]+(?:-[a-z0-9]+)*\.md")
+#: Where a build's exports wait, in the staging folder, until ``on_env`` moves them into place.
+_EXPORTS_WAIT = ".exports"
 #: Export files (briefing.export.paths): the site feed, or under data/ or feeds/, built from ids.
 _SAFE_EXPORT = re.compile(r"feed\.xml|(?:data|feeds)(?:/[a-z0-9]+(?:-[a-z0-9]+)*)+(?:\.[a-z0-9]+)+")
 
@@ -164,7 +169,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         self.converted: parallel.Converted | None = None
         """The helper's conversion of the page MkDocs is converting now."""
         self.exporter: parallel.Background | None = None
-        """``build`` only: the second process writing the exports while MkDocs converts the pages."""
+        """``build`` only: the second process writing the exports, from generation until ``on_env``."""
+        self.exported: frozenset[str] = frozenset()
+        """The site path of every export file of this build."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -195,7 +202,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
             self.settings = settings = dataclasses.replace(settings, preview=True)
         if not self.serving:
             self._stage(config, settings)
-        result = self.result = generate(settings, into=packed.Pages(), blocks=packed.Pages())
+        self.exporter = None
+        result = self.result = generate(
+            settings, into=packed.Pages(), blocks=packed.Pages(), on_visible=self._start_exports(config)
+        )
         self._report(result.diagnostics.sorted())
         if result.history_note:
             log.info(result.history_note)  # once per build: pages say it where it matters
@@ -286,52 +296,86 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
             files.append(File.generated(config, path, abs_src_path=written))
         return files
 
+    def _start_exports(self, config: MkDocsConfig) -> Callable[[Project, dict[str, dt.datetime]], None] | None:
+        """Under ``build``: start writing the exports as soon as generation has the filtered model,
+        in a second process, into a hidden folder of the staging folder (MkDocs' cleaning skips
+        hidden entries); ``on_env`` moves them into place."""
+        if not (self.config.parallel and not self.serving and parallel.usable(config, BriefingPlugin)):
+            return None
+        waiting = Path(config.site_dir) / _EXPORTS_WAIT
+
+        def start(visible: Project, revised: dict[str, dt.datetime]) -> None:
+            paths = self._export_paths(visible)
+            self.exporter = parallel.Background(lambda: self._write_exports(visible, revised, config, paths, waiting))
+            self.exported = paths
+
+        return start
+
+    def _export_paths(self, visible: Project) -> frozenset[str]:
+        """Every export file of ``visible``: briefing.export.paths is the one home of the paths."""
+        from briefing.export.paths import export_files
+
+        paths = export_files(visible)
+        for path in sorted(paths):
+            if not _SAFE_EXPORT.fullmatch(path):
+                raise PluginError(f"refusing to write an export at an unsafe path: {path!r}")
+        return frozenset(paths)
+
     def _exports(self, result: Generation, config: MkDocsConfig) -> dict[str, str]:
         """Feeds and data files, from the same filtered model as the pages (briefing.export):
         ``{site path: file}``, sorted by path.
 
-        Written straight into the site folder (under ``build``, the staging folder, after MkDocs
-        cleaned it), so MkDocs finds each file already in place (``File.copy_file`` skips a file
-        copied onto itself). Under ``build`` a second process writes them while MkDocs converts
-        the pages (:class:`briefing.site.parallel.Background`); ``on_env`` waits for it.
+        In the site folder (under ``build``, the staging folder), MkDocs finds each file already
+        in place (``File.copy_file`` skips a file copied onto itself). Under ``build`` they are
+        being written already (:meth:`_start_exports`); under ``serve``, they are written now.
         """
-        from briefing.export.paths import export_files
-
         if result.project is None or self.settings is None:
             return {}
         site = Path(config.site_dir)
-        paths = sorted(export_files(result.project))
-        for path in paths:
-            if not _SAFE_EXPORT.fullmatch(path):
-                raise PluginError(f"refusing to write an export at an unsafe path: {path!r}")
-        if self.config.parallel and not self.serving and parallel.usable(config, BriefingPlugin):
-            self.exporter = parallel.Background(lambda: self._write_exports(result, config, frozenset(paths)))
-        else:
-            self._write_exports(result, config, frozenset(paths))
-        return {path: str(site / path) for path in paths}
+        if self.exporter is None:
+            self.exported = self._export_paths(result.project)
+            self._write_exports(
+                result.project, result.last_revised, config, self.exported, site,
+                memo=self.export_memo if self.serving else None,  # pieces of briefings that did not change
+            )
+        return {path: str(site / path) for path in sorted(self.exported)}
 
-    def _write_exports(self, result: Generation, config: MkDocsConfig, paths: frozenset[str]) -> None:
+    def _write_exports(
+        self, visible: Project, revised: dict[str, dt.datetime], config: MkDocsConfig, paths: frozenset[str],
+        into: Path, memo: Memo | None = None,
+    ) -> None:
         """Write each export file before making the next: at archive scale the exports are
         gigabytes, never all in memory at once."""
         from briefing.export import iter_exports
         from briefing.generate import profile_of
 
-        assert result.project is not None and self.settings is not None
+        assert self.settings is not None
         options = ExportOptions(
             profile=profile_of(self.settings),
             site_url=config.site_url or None,
             site_name=config.site_name,
             directory_urls=config.use_directory_urls,
-            revised=tuple(sorted(result.last_revised.items())),
+            revised=tuple(sorted(revised.items())),
         )
-        site = Path(config.site_dir)
-        # Under serve, pieces of briefings that did not change are kept from the last build.
-        for path, data in iter_exports(result.project, options, memo=self.export_memo if self.serving else None):
-            if path not in paths:  # briefing.export.paths is the one home of the paths
+        for path, data in iter_exports(visible, options, memo=memo):
+            if path not in paths:
                 raise PluginError(f"refusing to write an export at an unexpected path: {path!r}")
-            target = site / path
+            target = into / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+
+    def _exports_in_place(self, config: MkDocsConfig) -> None:
+        """The exports written in the background, moved from their hidden folder into the site."""
+        if self.exporter is None:
+            return
+        exporter, self.exporter = self.exporter, None
+        exporter.wait()
+        site = Path(config.site_dir)
+        waiting = site / _EXPORTS_WAIT
+        if waiting.is_dir():  # absent if there are none (no briefings)
+            for entry in sorted(os.listdir(waiting)):  # feed.xml, data/, feeds/: nothing else is there yet
+                os.rename(waiting / entry, site / entry)
+            waiting.rmdir()
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         # The files and the navigation are final: a second process can convert pages from here.
@@ -397,9 +441,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         if self.helper is not None:  # every page is converted
             self.helper.close()
             self.helper = None
-        if self.exporter is not None:  # MkDocs copies the site's files next: the exports must be there
-            exporter, self.exporter = self.exporter, None
-            exporter.wait()
+        self._exports_in_place(config)  # MkDocs copies the site's files next: the exports must be there
         settings = self.settings
         if env.bytecode_cache is None and settings is not None and settings.cache_dir is not None:
             env.bytecode_cache = compiled_templates(settings.cache_dir)  # before any theme template loads
