@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -91,7 +92,8 @@ def _convert(uri: str) -> parallel.Converted:
 
 
 def test_the_helper_sends_each_page_with_its_log_records() -> None:
-    helper = parallel.Helper(["a", "fails", "b"], _convert)
+    helper = parallel.Helper.start(["a", "fails", "b"], _convert)
+    assert helper is not None
     try:
         a = helper.result("a")
         assert a is not None and a.html == b"a" and a.anchors == {"a"}
@@ -106,9 +108,10 @@ def test_the_helper_sends_each_page_with_its_log_records() -> None:
 
 
 def test_when_the_helper_dies_the_parent_converts_the_rest(caplog: pytest.LogCaptureFixture) -> None:
-    helper = parallel.Helper(["a", "dies", "b"], _convert)
+    helper = parallel.Helper.start(["a", "dies", "b"], _convert)
+    assert helper is not None
     try:
-        with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.briefing"):
+        with caplog.at_level(logging.INFO, logger="mkdocs.plugins.briefing"):
             a = helper.result("a")  # sent, unless the helper died before its queue passed it on
             assert helper.result("dies") is None
             assert helper.result("b") is None
@@ -175,12 +178,18 @@ def _refuse() -> int:
     raise OSError(28, "No space left on device", "site/data/stix.json")
 
 
+def _background(work: Callable[[], int]) -> parallel.Background:
+    started = parallel.Background.start(work)
+    assert started is not None
+    return started
+
+
 def test_the_exports_process_returns_raises_and_logs_as_a_call_would(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.briefing"):
-        assert parallel.Background(_answer).wait() == 42
+        assert _background(_answer).wait() == 42
     assert [r.getMessage() for r in caplog.records] == ["writing"]  # emitted here, once
     with pytest.raises(OSError, match="No space left on device") as raised:
-        parallel.Background(_refuse).wait()
+        _background(_refuse).wait()
     assert raised.value.filename == "site/data/stix.json"
 
 
@@ -194,6 +203,42 @@ def test_when_the_exports_process_dies_the_parent_writes_them(caplog: pytest.Log
         return 7
 
     parent = os.getpid()
-    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.briefing"):
-        assert parallel.Background(work).wait() == 7
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.briefing"):
+        assert _background(work).wait() == 7
     assert marker.exists() and "this one writes them" in caplog.text
+
+
+def test_a_build_whose_helpers_are_killed_still_builds_the_same_site(tmp_path: Path) -> None:
+    # As the kernel's OOM killer would: the parent converts what is left, and the build succeeds.
+    project = _corpus_project(tmp_path, briefings=80)
+    build = subprocess.Popen(
+        [sys.executable, "-m", "briefing", "build", "-v"], cwd=project.root,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    assert build.stderr is not None
+    killed: set[int] = set()
+    for line in build.stderr:
+        if SECOND in line:  # said just before the pages' helper starts
+            deadline = time.monotonic() + 60
+            while not killed and time.monotonic() < deadline:
+                killed = _forks(build.pid)
+            for pid in killed:
+                os.kill(pid, signal.SIGKILL)
+            break
+    rest = build.stderr.read()
+    assert build.wait(timeout=300) == 0, rest
+    assert killed and "the second process converting pages was stopped" in rest
+    two = tree_bytes(project.site)
+    assert project.run("build", "-f", plugin_options(project, parallel="false")).code == 0
+    assert tree_bytes(project.site) == two
+
+
+def test_links_to_missing_anchors_from_the_second_process_are_reported_as_in_one(tmp_path: Path) -> None:
+    # Without -v, MkDocs checks links to anchors after every page is converted (Page.links_to_anchors).
+    project = _corpus_project(tmp_path)
+    _edit(project, "templates/actor.md.j2", "{{ page.map|block }}", "[gone](../index.md#nowhere)\n\n{{ page.map|block }}")
+    one_process = plugin_options(project, parallel="false")
+    two, one = project.run("build"), project.run("build", "-f", one_process)
+    assert two.code == one.code == 1
+    assert "#nowhere" in two.stderr and "templates/actor.md.j2" in two.stderr
+    assert two.stderr == one.stderr

@@ -77,12 +77,15 @@ class Converted:
 
 
 def usable(config: MkDocsConfig, ours: type) -> bool:
-    """A second process may convert pages: a build (the caller checks), on more than one core,
-    with fork available, and no plugin but ours (another plugin's hooks may keep state that a
-    second process would lose)."""
+    """A second process may convert pages and write the exports: a build (the caller checks),
+    on more than one core, with fork available and no other thread running (a fork copies
+    only the forking thread: another thread's locks would stay held in the child), and no
+    plugin but ours (another plugin's hooks may keep state that a second process would lose)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return (
         "fork" in multiprocessing.get_all_start_methods()
-        and len(os.sched_getaffinity(0)) > 1
+        and cores > 1
+        and threading.active_count() == 1
         and all(isinstance(plugin, ours) for plugin in config.plugins.values())
     )
 
@@ -90,12 +93,16 @@ def usable(config: MkDocsConfig, ours: type) -> bool:
 def convert(file: File, config: MkDocsConfig, files: Files, take_html: Callable[[str], bytes]) -> Converted:
     """MkDocs' steps for one page (``mkdocs.commands.build._populate_page``), in the helper."""
     page = file.page or Page(None, file, config)
-    page = config.plugins.on_pre_page(page, config=config, files=files)
-    page.read_source(config)
-    assert page.markdown is not None
-    page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
-    page.render(config, files)
-    config.plugins.on_page_content(page.content or "", page=page, config=config, files=files)
+    config._current_page = page  # as MkDocs sets it: `!relative` options read it
+    try:
+        page = config.plugins.on_pre_page(page, config=config, files=files)
+        page.read_source(config)
+        assert page.markdown is not None
+        page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+        page.render(config, files)
+        config.plugins.on_page_content(page.content or "", page=page, config=config, files=files)
+    finally:
+        config._current_page = None
     links = page.links_to_anchors
     return Converted(
         file.src_uri, take_html(file.src_uri), page.toc, set(page.present_anchor_ids or ()),
@@ -210,23 +217,37 @@ class Background:
         process, self.receiver = _fork(_run_once, work)
         self.process: multiprocessing.context.ForkProcess | None = process
 
+    @classmethod
+    def start(cls, work: Callable[[], Any]) -> Background | None:
+        """The work started in a second process; None if none can be made now (the caller does it)."""
+        try:
+            return cls(work)
+        except OSError as exc:  # a process limit, or no memory for the fork
+            log.info(f"no second process for the exports ({exc}); this one writes them")
+            return None
+
     def wait(self) -> Any:
         """The function's return value (its exception is raised here); done here if the child died."""
-        if self.process is None:
-            raise RuntimeError("waited twice")
         try:
-            failed, value, records = pickle.loads(self.receiver.recv_bytes())
-        except EOFError:  # it died before it sent anything: do the work here
-            failed, value, records = False, None, []
-            log.warning("the second process writing the exports stopped; this one writes them")
-            value = self.work()
+            answer = self._answer()
         finally:
             self.stop()
+        if answer is None:
+            log.info("the second process writing the exports stopped; this one writes them")
+            return self.work()
+        failed, value, records = answer
         for record in records:
             logging.getLogger(record.name).handle(record)
         if failed:
             raise value
         return value
+
+    def _answer(self) -> tuple[bool, Any, list[logging.LogRecord]] | None:
+        try:
+            answer: tuple[bool, Any, list[logging.LogRecord]] = pickle.loads(self.receiver.recv_bytes())
+        except Exception:  # it died before it answered (EOFError), or its answer does not unpickle
+            return None
+        return answer
 
     def stop(self) -> None:
         if self.process is not None:
@@ -260,7 +281,20 @@ class Helper:
         self.process: multiprocessing.context.ForkProcess | None = process
         # A thread empties the pipe as results come, so the helper never waits for MkDocs' loop.
         self.results: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
-        threading.Thread(target=_drain, args=(receiver, self.results), daemon=True).start()
+        try:
+            threading.Thread(target=_drain, args=(receiver, self.results), daemon=True).start()
+        except RuntimeError:  # no thread today: no helper either
+            _end(process)
+            raise
+
+    @classmethod
+    def start(cls, uris: Sequence[str], run: Callable[[str], Converted]) -> Helper | None:
+        """The helper started; None if it cannot be made now (MkDocs converts every page)."""
+        try:
+            return cls(uris, run)
+        except (OSError, RuntimeError) as exc:  # a process or thread limit, or no memory for the fork
+            log.info(f"no second process to convert pages ({exc}); this one converts them all")
+            return None
 
     def result(self, src_uri: str) -> Converted | None:
         """The helper's conversion of this page; None if the parent is to convert it."""
@@ -273,7 +307,10 @@ class Helper:
         if sent is None:
             self.stop("it stopped")
             return None
-        converted: Converted = pickle.loads(sent)
+        try:
+            converted: Converted = pickle.loads(sent)
+        except Exception:  # something on the page that pickled but does not unpickle
+            return None
         if converted.src_uri != src_uri:  # never: a pipe keeps the order
             self.stop("a page came out of order")
             return None
@@ -288,7 +325,8 @@ class Helper:
 
     def stop(self, why: str | None) -> None:
         if why is not None:
-            log.warning(f"the second process converting pages was stopped ({why}); this one converts the rest")
+            # Not a warning: the build is complete and the same; a warning would fail it (--strict, links).
+            log.info(f"the second process converting pages was stopped ({why}); this one converts the rest")
         if self.process is not None:
             _end(self.process)
             self.process = None
