@@ -20,12 +20,15 @@ What stays exactly as in a one-process build:
 - if the helper dies, the parent converts whatever is left.
 
 The exports (feeds and data files) are written by one more forked process,
-:class:`Background`, from when the plugin knows every file (``on_files``) until
-MkDocs has converted every page (``on_env``); its log records and any error
-reach the parent then. If it dies, the parent writes the exports itself.
+:class:`Background`, from when generation has the filtered model (before it
+renders the pages) until MkDocs has converted every page (``on_env``); its log
+records and any error reach the parent then. If it dies, the parent writes the
+exports itself.
 
-The helpers are forked, not spawned: it needs MkDocs' configuration, files and
-plugin as they are at that moment, and a fork shares them without copying.
+Both are forked, not spawned: they need the model, and MkDocs' configuration,
+files and plugin, as they are at that moment, and a fork shares them without
+copying. A process that cannot be forked, or a helper that dies, leaves its work
+to the parent, which logs it at info level: the build is the same.
 """
 
 from __future__ import annotations
