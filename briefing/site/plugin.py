@@ -300,7 +300,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         """Under ``build``: start writing the exports as soon as generation has the filtered model,
         in a second process, into a hidden folder of the staging folder (MkDocs' cleaning skips
         hidden entries); ``on_env`` moves them into place."""
-        if not (self.config.parallel and not self.serving and parallel.usable(config, BriefingPlugin)):
+        if not self._parallel(config):
             return None
         waiting = Path(config.site_dir) / _EXPORTS_WAIT
 
@@ -312,6 +312,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
             self.exported = paths
 
         return start
+
+    def _parallel(self, config: MkDocsConfig) -> bool:
+        """Second processes convert pages and write the exports: ``build`` only (serve's server runs threads)."""
+        return bool(self.config.parallel) and not self.serving and parallel.usable(config, BriefingPlugin)
 
     def _export_paths(self, visible: Project) -> frozenset[str]:
         """Every export file of ``visible``: briefing.export.paths is the one home of the paths."""
@@ -342,12 +346,6 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
             )
         return {path: str(site / path) for path in sorted(self.exported)}
 
-    @staticmethod
-    def _all_written(written: set[str], paths: frozenset[str]) -> None:
-        if written != paths:  # briefing.export.paths and briefing.export disagree: a bug, not content
-            missing = ", ".join(sorted(paths - written)[:3])
-            raise PluginError(f"the exports did not write {missing}")
-
     def _write_exports(
         self, visible: Project, revised: dict[str, dt.datetime], config: MkDocsConfig, paths: frozenset[str],
         into: Path, memo: Memo | None = None,
@@ -373,7 +371,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             written.add(path)
-        self._all_written(written, paths)
+        if written != paths:  # briefing.export.paths and briefing.export disagree: a bug, not content
+            raise PluginError(f"the exports did not write {', '.join(sorted(paths - written)[:3])}")
 
     def _exports_in_place(self, config: MkDocsConfig) -> None:
         """The exports written in the background, moved from their hidden folder into the site."""
@@ -391,7 +390,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         # The files and the navigation are final: a second process can convert pages from here.
         self.helper = self.converted = None
-        if self.config.parallel and not self.serving and parallel.usable(config, BriefingPlugin):
+        if self._parallel(config):
             share = [f.src_uri for f in files.documentation_pages() if f.src_uri in self.generated][1::2]
             if len(share) >= parallel.MIN_PAGES:
                 def run(src_uri: str) -> parallel.Converted:
