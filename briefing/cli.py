@@ -210,7 +210,7 @@ def export_command(
     formats: tuple[str, ...], out: str, site_url: str | None,
 ) -> None:
     """Write feeds and data files for a build profile, without building the site."""
-    from briefing.export import FORMAT_NAMES, exports
+    from briefing.export import FORMAT_NAMES, iter_exports
     from briefing.export import write as export_write
     from briefing.export.facts import ExportOptions
     from briefing.generate import profile_of, validate
@@ -243,15 +243,15 @@ def export_command(
             revised=tuple(sorted(revised.items())),
         )
         chosen = FORMAT_NAMES if not formats or "all" in formats else tuple(dict.fromkeys(formats))
-        files = exports(visible, options, chosen)
+        files = iter_exports(visible, options, chosen)  # each file written before the next is made
         try:
-            target = export_write.write(files, Path(out), protected)
+            target, count = export_write.write(files, Path(out), protected)
         except OSError as exc:  # a full disk, a read-only folder: the previous export stays as it was
             from briefing.site.staging import problem
 
             click.echo(f"briefing: error: {problem(exc, out)}; {out} was not changed", err=True)
             return 1
-        click.echo(f"wrote {len(files)} file(s) ({', '.join(chosen)}; {profile.describe()}) to {target}", err=True)
+        click.echo(f"wrote {count} file(s) ({', '.join(chosen)}; {profile.describe()}) to {target}", err=True)
         return 0
 
     _run(action)

