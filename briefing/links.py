@@ -23,6 +23,7 @@ author did not write, and "did you mean" draws only on what is published.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -187,13 +188,20 @@ class _Collect:
                 self.found.add(anchor)
 
 
+#: An ``id`` or ``name`` attribute starts after a quote, a space or a slash (html.parser's
+#: ``attrfind``): a part where this never matches has no anchor, and is not parsed.
+_MAY_NAME_ANCHOR = re.compile(r"\b(?:id|name)\s*=", re.IGNORECASE)
+
+
 def raw_html_ids(parts: Iterable[str]) -> frozenset[str]:
-    """The anchors in raw HTML, as MkDocs reads them (``id``, and ``name`` of ``<a>``)."""
+    """The anchors in raw HTML, as MkDocs reads them (``id``, and ``name`` of ``<a>``); each part
+    is a whole block (a map, a timeline, a list of events), read on its own."""
     found: set[str] = set()
-    parser = _RawIds(found)
     for html in parts:
-        parser.feed(html)
-    parser.close()
+        if _MAY_NAME_ANCHOR.search(html):  # lists of events and timelines have none
+            parser = _RawIds(found)
+            parser.feed(html)
+            parser.close()
     return frozenset(found)
 
 

@@ -1,4 +1,4 @@
-"""Maps and timelines wait outside the Markdown that MkDocs converts (briefing.render.blocks).
+"""Maps, timelines and lists of events wait outside the Markdown that MkDocs converts (briefing.render.blocks).
 
 The promise: a page converted with its blocks out, then restored, is the page
 converted with its blocks in place, byte for byte.
@@ -6,6 +6,7 @@ converted with its blocks in place, byte for byte.
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 
 import markdown
@@ -91,7 +92,7 @@ def test_a_block_printed_twice_is_a_template_diagnostic(tmp_path: Path) -> None:
     )
     run = project.run("build")
     assert run.code == 1 and "Traceback" not in run.stderr
-    assert "templates/briefing.md.j2:1:1: error: a map or timeline printed with '|block' appears 2 times" in run.stderr
+    assert "templates/briefing.md.j2:1:1: error: a block (map, timeline, list of events) printed with '|block' appears 2 times" in run.stderr
     assert not project.site.exists()
     # `briefing render` writes blocks in place: the page simply shows its map twice.
     assert project.run("render", "--out", str(tmp_path / "md")).code == 0
@@ -107,3 +108,50 @@ def test_an_id_inside_a_map_is_a_link_target_for_check_and_build(tmp_path: Path)
     build = project.run("build")
     assert build.code == 0, build.stderr
     assert 'id="map-2021-title"' in (project.site / "chronology" / "2021" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_links_in_blocks_are_the_urls_mkdocs_writes(directory_urls: bool) -> None:
+    """A block is raw HTML, which MkDocs does not rewrite: its links (the `href` filter) must be
+    the URLs MkDocs itself writes for the same Markdown links, from every kind of page."""
+    from mkdocs.structure.files import File
+
+    from briefing.render.addresses import html_href
+
+    pages = [
+        "index.md", "briefings/index.md", "briefings/b-1.md", "actors/a-1.md", "actors/a-1/2019.md",
+        "actors/by-kind/state.md", "actors/by-kind/state/2.md", "chronology/index.md", "chronology/2021.md",
+        "chronology/2021/03.md", "chronology/2021/03/2.md", "tags/drones.md", "sources/wire.md",
+    ]
+
+    def mkdocs_url(page: str, target: str) -> str:
+        source = File(page, "/docs", "/site", directory_urls)
+        linked = File(target, "/docs", "/site", directory_urls)
+        return linked.url_relative_to(source)
+
+    for page in pages:
+        for target in pages:
+            relative = posixpath.relpath(target, posixpath.dirname(page) or ".")
+            assert html_href(page, relative + "#event-e", directory_urls) == mkdocs_url(page, target) + "#event-e", (
+                page, target,
+            )
+    assert html_href("actors/a-1.md", "#event-e", directory_urls) == "#event-e"
+
+
+def test_the_href_filter_links_from_the_page_being_rendered(tmp_path: Path) -> None:
+    """Even for a literal target (which Jinja could otherwise work out once, at compile time)."""
+    import jinja2
+
+    from briefing.render.environment import template_environment
+
+    env = template_environment(tmp_path)
+    env.extend(briefing_page="actors/a.md", briefing_directory_urls=True)  # while it is compiled
+    template = env.from_string('<a href="{{ "../briefings/b.md#event-e"|href }}">')
+    urls = []
+    for page in ("actors/a.md", "chronology/index.md", "briefings/x.md"):
+        env.briefing_page = page  # type: ignore[attr-defined]
+        urls.append(template.render())
+    assert urls == ['<a href="../../briefings/b/#event-e">', '<a href="../briefings/b/#event-e">', '<a href="../b/#event-e">']
+    for target in ("https://example.org/", "/b.md", "../b.md?q=1", "../data/b.json", "None"):
+        with pytest.raises(jinja2.TemplateRuntimeError, match="not a link to a page"):
+            env.from_string("{{ target|href }}").render(target=target)

@@ -224,3 +224,20 @@ def test_the_names_labelling_a_kinds_pages_cannot_reorder_each_other(tmp_path: P
         for name in (first, last):
             if "\u202e" in name:
                 assert name.startswith("<bdi>") and name.endswith("\u202c</bdi>"), label
+
+
+def test_every_link_resolves_without_directory_urls(tmp_path: Path) -> None:
+    """Maps, timelines and lists of events are raw HTML, which MkDocs does not rewrite or check:
+    their links are the URLs MkDocs writes (briefing.render.addresses), in both URL styles."""
+    content = write_corpus(tmp_path / "corpus", briefings=8, events=5, actors=12, seed=11)
+    project = make_project(tmp_path / "project", content)
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("use_directory_urls: true", "use_directory_urls: false"))
+    run = project.run("build", "--strict")
+    assert run.code == 0, run.stderr
+    assert (project.site / "actors" / "index.html").is_file() and not (project.site / "actors" / "index").exists()
+    listed = (project.site / "chronology" / "index.html").read_text(encoding="utf-8")
+    assert ".html#event-" in listed or any(
+        ".html#event-" in p.read_text(encoding="utf-8") for p in (project.site / "chronology").rglob("*.html")
+    )
+    assert broken_links(project.site) == []

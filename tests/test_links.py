@@ -311,3 +311,23 @@ def test_a_broken_link_mkdocs_finds_is_a_diagnostic_not_an_abort(tmp_path: Path)
     assert "briefing: 2 error(s) in content or templates; the site was not changed" in run.stderr
     assert "Aborted" not in run.stderr and "Traceback" not in run.stderr
     assert not project.site.exists()
+
+
+_HTML_PIECES = st.sampled_from([
+    "<a", "<div", "<svg", "<title", " id", " ID", " name", " data-id", "=", " = ", '"', "'", "x", ">", "/>",
+    "</a>", " ", "\n", "/", "href", "idea", "named", "<!--", "-->", "&amp;", "é",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_HTML_PIECES, max_size=30).map("".join), max_size=4))
+def test_raw_html_ids_skips_only_parts_without_anchors(parts: list[str]) -> None:
+    """The check that lets raw_html_ids skip a part (a list of events, a timeline) never skips an anchor."""
+    from briefing.links import _RawIds, raw_html_ids
+
+    found: set[str] = set()
+    for part in parts:  # each part on its own, as a block is
+        parser = _RawIds(found)
+        parser.feed(part)
+        parser.close()
+    assert raw_html_ids(parts) == frozenset(found)

@@ -25,7 +25,7 @@ EXAMPLE = ["2020-01-03", "2020-01-03/2021-07-13", "2021-06-29~", "2021-06-30~", 
 
 
 def test_an_early_outlier_does_not_crush_the_dense_month() -> None:
-    timeline = build_timeline([event(d) for d in EXAMPLE], "t")
+    timeline = build_timeline([event(d) for d in EXAMPLE], "t", page="briefings/b.md", directory_urls=True)
     assert timeline is not None
     assert [c.label for c in timeline.cuts] == ["4 January 2020 – 28 June 2021: no events"]
     starts = {r.date: r.start for r in timeline.rows}
@@ -49,7 +49,7 @@ def test_positions_are_ordered_and_labels_fit(spans: list[tuple[dt.date, int]]) 
     edtf = [d.isoformat() if n == 0 else f"{d.isoformat()}/{(d + dt.timedelta(days=n)).isoformat()}"
             for d, n in spans]
     views = sorted((event(e) for e in edtf), key=lambda v: (v.date.lower, v.date.upper))
-    timeline = build_timeline(views, "t")
+    timeline = build_timeline(views, "t", page="briefings/b.md", directory_urls=True)
     assert timeline is not None
     for row in timeline.rows:
         assert 0 <= row.start <= 100 and 0 <= row.start + row.width <= 100.01

@@ -62,7 +62,7 @@ def render_pages(
     with template_problems(templates_dir):
         env = template_environment(templates_dir, bytecode_cache)
         stash = Blocks() if blocks is not None else None
-        env.extend(briefing_blocks=stash)
+        env.extend(briefing_blocks=stash, briefing_page=None, briefing_directory_urls=directory_urls)
         views = Views(project, profile, directory_urls, revisions or {}, history_note)
         pages: MutableMapping[str, str] = {} if into is None else into
 
@@ -78,6 +78,7 @@ def render_pages(
                     f"{addresses[address]} and {path} would be published at the same address; rename one of the ids",
                 )
             addresses[address] = path
+            env.briefing_page = path  # type: ignore[attr-defined]  # read by the `href` filter
             markdown = pages[path] = template.render(page=page)
             if stash is not None and blocks is not None:
                 try:

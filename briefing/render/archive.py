@@ -65,7 +65,7 @@ class Section:
     heading: str | None
     anchor: str | None = None
     events: list[ctx.EventView] = field(default_factory=list)
-    """Each listed with the ``event_line`` macro."""
+    """Listed with the ``event_list`` macro."""
     briefings: list[ctx.BriefingRow] = field(default_factory=list)
     actors: list[ctx.ActorRow] = field(default_factory=list)
     rows: list[Markup] = field(default_factory=list)
@@ -197,23 +197,18 @@ class Archive:
 
     def _event_view(self, appearance: Appearance, path: str) -> ctx.EventView:
         base = _depth_base(path)
-        view = self.r.event_view(
+        return self.r.event_view(
             appearance.briefing_id, appearance.briefing, appearance.event, appearance.index, base=base, local=False
         )
-        # Raw HTML (the timeline) links by URL: with directory URLs, a page `a/b.md` is at `a/b/`.
-        if self.r.directory_urls and not path.endswith("index.md"):
-            url = f"../{base}briefings/{appearance.briefing_id}/#event-{appearance.event.id}"
-            view.url = Markup(url)
-        return view
 
     def _timeline(self, appearances: list[Appearance], path: str, label: str, year: int | None = None) -> object:
         bounds = (dt.date(year, 1, 1), dt.date(year, 12, 31)) if year is not None else None
-        return build_timeline([self._event_view(a, path) for a in appearances], label, bounds)
+        events = [self.event(a, path) for a in appearances]
+        return build_timeline(events, label, bounds, page=path, directory_urls=self.r.directory_urls)
 
     def _map(self, appearances: list[Appearance], path: str, map_id: str, label: str) -> Markup | None:
-        """The map of a list page's events; its raw-HTML links climb from the page's URL."""
-        folders = path.count("/") + (1 if self.r.directory_urls else 0)
-        return self.r.events_map(appearances, map_id, label, up="../" * (folders - 1))
+        """The map of a list page's events."""
+        return self.r.events_map(appearances, [self.event(a, path) for a in appearances], map_id, label, page=path)
 
     def _marking(self, items: list[Any]) -> Marking:
         """The highest marking among appearances or briefing ids."""

@@ -1,8 +1,11 @@
-"""Finished HTML blocks (maps, timelines) kept out of the Markdown that MkDocs converts.
+"""Finished HTML blocks (maps, timelines, lists of events) kept out of the Markdown that MkDocs converts.
 
 A map or a timeline is raw HTML that the generator built: about half of a
 briefing page's bytes. Python-Markdown passes raw HTML through unchanged, but
 only after parsing it tag by tag, which was a fifth of converting our pages.
+The lists of events on actor, chronology, tag and source pages are thousands of
+lines of links and inline HTML, which Python-Markdown's inline patterns took a
+third of the conversion to read: the templates write them as HTML blocks too.
 So under ``briefing build`` (and ``check``, so that both see the same pages),
 the templates' ``|block`` filter leaves a one-line placeholder in the Markdown
 and keeps the block; the plugin puts each block back into the page's HTML
@@ -45,7 +48,7 @@ class Blocks:
             count = markdown.count(_PLACEHOLDER.format(number))
             if count != 1:
                 raise BlockError(
-                    f"a map or timeline printed with '|block' appears {count} times in the page; "
+                    f"a block (map, timeline, list of events) printed with '|block' appears {count} times in the page; "
                     "print each once, on a line of its own"
                 )
         return json.dumps(taken, ensure_ascii=False) if taken else None
@@ -64,14 +67,14 @@ def restore(html: str, kept: list[str]) -> str:
     def back(match: re.Match[str]) -> str:
         number = int(match.group(1))
         if number >= len(kept) or number in used:
-            raise BlockError(f"map or timeline block {number} appears more than once in the page's HTML")
+            raise BlockError(f"block {number} (a map, a timeline, a list of events) appears more than once in the page's HTML")
         used.add(number)
         return kept[number]
 
     restored = _FOUND.sub(back, html)
     if len(used) != len(kept):
         raise BlockError(
-            f"{len(kept) - len(used)} map or timeline block(s) did not reach the page's HTML: a template printed "
+            f"{len(kept) - len(used)} block(s) (maps, timelines, lists of events) did not reach the page's HTML: a template printed "
             "'|block' where Markdown does not pass raw HTML through (print it on a line of its own)"
         )
     return restored

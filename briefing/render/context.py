@@ -69,9 +69,8 @@ class EventView:
     briefing: Link | None = None
     """The event's briefing, on pages that gather events from many briefings."""
     link: Markup | None = None
-    """The event's own Markdown link target, relative to the page (``../briefings/b.md#event-e``)."""
-    url: Markup | None = None
-    """The same as a URL for raw HTML (``../briefings/b/#event-e``): MkDocs rewrites only Markdown links."""
+    """The event's own Markdown link target, relative to the page (``../briefings/b.md#event-e``);
+    raw HTML links by URL: ``{{ e.link|href }}`` (:mod:`briefing.render.addresses`)."""
 
 
 @dataclass(slots=True)
@@ -261,7 +260,7 @@ class MonthGroup:
     label: str
     anchor: str
     events: list[EventView]
-    """Listed with the ``event_line`` macro."""
+    """Listed with the ``event_list`` macro."""
     first: int = 1
     """The number of the month's first event in its year (the year's map uses these numbers)."""
 

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from briefing import bidi
 from briefing.diagnostics import did_you_mean, display_path
 from briefing.render import context as ctx
+from briefing.render.addresses import html_href
 from briefing.render.blocks import Blocks
 from briefing.render.text import attribute, plain
 
@@ -121,18 +122,42 @@ def template_environment(templates_dir: Path, bytecode_cache: jinja2.BytecodeCac
     env.filters["url"] = _url
     env.filters["front_matter"] = _front_matter
     env.filters["block"] = _block
+    env.filters["href"] = _href
     return env
 
 
-@jinja2.pass_environment
-def _block(env: jinja2.Environment, value: object) -> Markup:
-    """A finished block of HTML (a map, a timeline), printed as is, like ``|safe``.
+# Both filters read the page being rendered: `pass_context`, not `pass_environment`, which
+# Jinja may evaluate once when it compiles a template ({{ "x.md"|href }} would keep the
+# URL of whichever page was being rendered then).
+@jinja2.pass_context
+def _href(context: jinja2.runtime.Context, target: object) -> Markup:
+    """A Markdown link target of the page being rendered, as a URL for raw HTML (a ``|block``).
+
+    MkDocs rewrites only Markdown links, so raw HTML must link by the site's URL:
+    ``../briefings/b.md#event-e`` on ``actors/a.md`` is ``../../briefings/b/#event-e``
+    with directory URLs, as MkDocs writes it. :func:`briefing.render.render_pages`
+    says which page is being rendered, and how its URLs look.
+    """
+    env = context.environment
+    page: str | None = getattr(env, "briefing_page", None)
+    if page is None:
+        raise jinja2.TemplateRuntimeError("the 'href' filter works only while pages are rendered")
+    try:
+        url = html_href(page, str(target), bool(getattr(env, "briefing_directory_urls", True)))
+    except ValueError as exc:
+        raise jinja2.TemplateRuntimeError(f"'href': {exc}") from None
+    return Markup(attribute(url))
+
+
+@jinja2.pass_context
+def _block(context: jinja2.runtime.Context, value: object) -> Markup:
+    """A finished block of HTML (a map, a timeline, a list of events), printed as is, like ``|safe``.
 
     When the pages are rendered for a build, the block waits outside the Markdown
     (:mod:`briefing.render.blocks`) and a placeholder takes its place.
     """
     html = str(value)
-    blocks: Blocks | None = getattr(env, "briefing_blocks", None)
+    blocks: Blocks | None = getattr(context.environment, "briefing_blocks", None)
     if blocks is None or not html.strip():
         return Markup(html)
     return Markup(blocks.put(html))

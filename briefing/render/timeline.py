@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from briefing.dates import MONTHS
+from briefing.render.addresses import html_href
 from briefing.render.context import EventView
 
 #: A stretch without events is cut when it is longer than this many days...
@@ -170,9 +171,11 @@ def _day(day: dt.date) -> str:
 
 
 def build_timeline(
-    events: list[EventView], label: str, bounds: tuple[dt.date, dt.date] | None = None
+    events: list[EventView], label: str, bounds: tuple[dt.date, dt.date] | None = None, *,
+    page: str, directory_urls: bool,
 ) -> Timeline | None:
-    """Rows for ``events``; ``bounds`` fixes the axis (bars are clipped to it)."""
+    """Rows for ``events``, listed on the page ``page`` (their links are relative to it);
+    ``bounds`` fixes the axis (bars are clipped to it)."""
     if not events:
         return None
     first = min(e.date.lower for e in events)
@@ -202,7 +205,7 @@ def build_timeline(
             TimelineRow(
                 title=event.title,
                 date=event.date.text,
-                href=event.url or Markup(f"#{event.anchor}"),
+                href=Markup(html_href(page, event.link or f"#{event.anchor}", directory_urls)),
                 start=round(left, 2),
                 width=round(right - left, 2),
                 fuzzy=event.date.uncertain or event.date.approximate,

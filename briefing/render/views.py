@@ -34,6 +34,7 @@ from briefing.registry import overridden
 from briefing.render import context as ctx
 from briefing.render import revisions as revision_views
 from briefing.render import sources as outlets
+from briefing.render.addresses import html_href
 from briefing.render.archive import ACTOR_BRIEFINGS_LIMIT, Archive
 from briefing.render.knowledge import Appearance, Knowledge, build_knowledge
 from briefing.render.maps import briefing_map, coordinates_text
@@ -137,7 +138,10 @@ class Views:
                 for i, s in enumerate(briefing.sources)
             ],
             assessment=assess(briefing, sources, order),
-            timeline=build_timeline(events, f"Timeline of the {len(events)} events in this briefing"),
+            timeline=build_timeline(
+                events, f"Timeline of the {len(events)} events in this briefing",
+                page=f"briefings/{briefing_id}.md", directory_urls=self.directory_urls,
+            ),
             revisions=revision_views.revisions_section(
                 self.revisions.get(briefing_id, []), briefing, LIKELIHOOD, self.history_note
             ),
@@ -176,7 +180,6 @@ class Views:
         self, briefing_id: str, briefing: Briefing, event: Event, index: int, *, base: str, local: bool
     ) -> ctx.EventView:
         page = "" if local else f"{base}briefings/{briefing_id}.md"
-        url = "" if local else f"{base}briefings/{briefing_id}" + ("/" if self.directory_urls else ".html")
         facts = self._event_facts(briefing, event)
         return ctx.EventView(
             id=event.id,
@@ -203,7 +206,6 @@ class Views:
             marking=facts.marking,
             briefing=None if local else ctx.Link(briefing.title, Markup(page)),
             link=Markup(f"{page}#event-{event.id}"),
-            url=Markup(f"{url}#event-{event.id}"),
         )
 
     def _event_facts(self, briefing: Briefing, event: Event) -> _EventFacts:
@@ -400,23 +402,25 @@ class Views:
             more_briefings=max(0, len(briefing_ids) - ACTOR_BRIEFINGS_LIMIT),
             marking=max(markings, key=lambda m: m.rank, default=Marking.CLEAR),
             map=self.events_map(
-                history.shown, f"map-{actor_id}", f"Map of the events involving {actor.name}",
-                # actors/x.md is served as actors/x/ with directory URLs: one folder deeper.
-                up="../" if self.directory_urls else "",
+                history.shown, [self.global_event(a) for a in history.shown],
+                f"map-{actor_id}", f"Map of the events involving {actor.name}", page=f"actors/{actor_id}.md",
             ),
             feed=exported.actor_feed_link(actor_id),
             feed_path=exported.actor_feed_link(actor_id, base=""),
         )
 
-    def events_map(self, appearances: list[Appearance], map_id: str, label: str, up: str = "") -> Markup | None:
-        """The map of events listed on an actor or chronology page, numbered in list order.
-
-        Its links are raw HTML, relative to the page's URL: ``up`` climbs from it to the folder
-        the event views' URLs are relative to.
-        """
-        views = [self.global_event(a) for a in appearances]
+    def events_map(
+        self, appearances: list[Appearance], views: list[ctx.EventView], map_id: str, label: str, page: str
+    ) -> Markup | None:
+        """The map of the events listed on the page ``page`` (``views``: their views there, whose
+        links are relative to it), numbered in list order. Its links are raw HTML, so URLs
+        (:mod:`briefing.render.addresses`)."""
         return briefing_map(
-            [(a.event, v.title, v.date.text, f"{up}{v.url}") for a, v in zip(appearances, views)], map_id, label
+            [
+                (a.event, v.title, v.date.text, html_href(page, v.link or "", self.directory_urls))
+                for a, v in zip(appearances, views, strict=True)
+            ],
+            map_id, label,
         )
 
     def actors_by_kind(self) -> dict[str, list[str]]:

@@ -1,0 +1,62 @@
+"""Where MkDocs serves a page, and how raw HTML links to it.
+
+The templates link pages with Markdown links to the ``.md`` files
+(``../briefings/b.md#event-e``), which MkDocs rewrites into URLs. Raw HTML (the
+maps, the timelines and the lists of events: :mod:`briefing.render.blocks`) is
+not rewritten, so it must carry the URL MkDocs would have written: this module
+is the one place that knows it (a test compares it with MkDocs' own).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from functools import lru_cache
+
+#: What a generated page's link target looks like (ids are lower-case words and hyphens):
+#: anything else (a URL, an absolute path, a query, a file that is not a page) is refused
+#: rather than turned into a URL MkDocs would not write.
+_PAGE_TARGET = re.compile(r"(?:\.\./)*[A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)*\.md")
+
+
+def html_href(page: str, target: str, directory_urls: bool) -> str:
+    """The Markdown link ``target`` of the page file ``page`` (both as in the site's Markdown),
+    as MkDocs writes it: the target page's URL relative to the page's URL
+    (``mkdocs.utils.get_relative_url``), with its anchor. ``#anchor`` alone stays as it is.
+    Raises ValueError for a target that is not a page of the site."""
+    # A plain str: on Markup (the views' links), every + and join below would escape.
+    path, hash_, anchor = str(target).partition("#")
+    if not path:
+        return str(target)
+    if not _PAGE_TARGET.fullmatch(path) or path.endswith("README.md"):
+        raise ValueError(f"not a link to a page of the site: {target!r}")
+    source_folder, url_folder = _folders(page, directory_urls)
+    address = _url_of(posixpath.normpath(posixpath.join(source_folder, path)), directory_urls)
+    # posixpath.relpath, without its generality (a third of rendering a list of events took it).
+    folder = address.rstrip("/")
+    parts, base = ([] if folder in ("", ".") else folder.split("/")), url_folder
+    shared = 0
+    while shared < min(len(parts), len(base)) and parts[shared] == base[shared]:
+        shared += 1
+    relative = "/".join([".."] * (len(base) - shared) + parts[shared:]) or "."
+    return relative + ("/" if address.endswith("/") else "") + hash_ + anchor
+
+
+@lru_cache(maxsize=1024)
+def _folders(page: str, directory_urls: bool) -> tuple[str, list[str]]:
+    """The folder of the page's file, and the folders of its URL that links climb from."""
+    own = _url_of(page, directory_urls)
+    head, tail = posixpath.split(own)
+    folder = posixpath.normpath(head if "." in tail else own)
+    return posixpath.dirname(page), [] if folder == "." else folder.split("/")
+
+
+def _url_of(page: str, directory_urls: bool) -> str:
+    """The site URL of a Markdown page (``a/b.md``) as MkDocs' ``File.url``: ``a/b/`` (``a/`` for
+    ``a/index.md``, ``./`` for ``index.md``), or ``a/b.html``."""
+    stem = page.removesuffix(".md")
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index") or "./"
+    return stem + "/"
