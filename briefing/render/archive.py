@@ -192,14 +192,10 @@ class Archive:
         key = (appearance.briefing_id, appearance.index, base)
         view = self._events.get(key)
         if view is None:
-            view = self._events[key] = self._event_view(appearance, path)
+            view = self._events[key] = self.r.event_view(
+                appearance.briefing_id, appearance.briefing, appearance.event, appearance.index, base=base, local=False
+            )
         return view
-
-    def _event_view(self, appearance: Appearance, path: str) -> ctx.EventView:
-        base = _depth_base(path)
-        return self.r.event_view(
-            appearance.briefing_id, appearance.briefing, appearance.event, appearance.index, base=base, local=False
-        )
 
     def _timeline(self, appearances: list[Appearance], path: str, label: str, year: int | None = None) -> object:
         bounds = (dt.date(year, 1, 1), dt.date(year, 12, 31)) if year is not None else None
