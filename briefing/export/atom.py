@@ -59,7 +59,7 @@ def _entry(project: Project, options: ExportOptions, feed_path: str, briefing_id
 
 def _updated(project: Project, options: ExportOptions, briefing_id: str) -> dt.datetime:
     """The briefing's latest committed revision, else its ``as_of``."""
-    revised = dict(options.revised).get(briefing_id)
+    revised = options.revised_at.get(briefing_id)
     return revised if revised is not None else facts.moment(project.briefings[briefing_id].as_of.upper)
 
 
