@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+
+def live_signals() -> None:
+    """Signals as a terminal gives them (a ``preexec_fn`` for a build that a test stops). Under
+    `nohup` or `&` the test run (and so every child) inherits SIGHUP or SIGINT ignored, and the
+    tool rightly leaves an ignored signal ignored."""
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"

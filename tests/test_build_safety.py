@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Project, Run, tree_bytes
+from conftest import Project, Run, live_signals, tree_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -33,16 +33,9 @@ def _environment(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def _live_signals() -> None:
-    """Signals as a terminal gives them. Under `nohup` or `&` the test run (and so every child)
-    inherits SIGHUP or SIGINT ignored, and the tool rightly leaves an ignored signal ignored."""
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, signal.SIG_DFL)
-
-
 def _popen(project: Project, *args: str, preexec: Callable[[], None] | None = None, **kwargs) -> subprocess.Popen:
     def child() -> None:
-        _live_signals()
+        live_signals()
         if preexec is not None:
             preexec()
 
@@ -347,7 +340,7 @@ def test_stopped_serve_removes_its_preview_folder(
     process = subprocess.Popen(
         [sys.executable, "-m", command, "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=example_project.root,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_environment({"TMPDIR": str(temp)}),
-        preexec_fn=_live_signals,  # noqa: PLW1509 - only sigaction
+        preexec_fn=live_signals,  # noqa: PLW1509 - only sigaction
     )
     try:
         deadline = time.monotonic() + 120

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Project, make_project, plugin_options, tree_bytes
+from conftest import Project, live_signals, make_project, plugin_options, tree_bytes
 from corpus import write_corpus
 
 from briefing.site import parallel
@@ -139,6 +139,7 @@ def _build_with_helpers(project: Project) -> tuple[subprocess.Popen[bytes], set[
     build = subprocess.Popen(
         [sys.executable, "-m", "briefing", "build"], cwd=project.root,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        preexec_fn=live_signals,  # noqa: PLW1509 - only sigaction: the test run may have SIGINT ignored (`&`)
     )
     deadline = time.monotonic() + 120
     helpers: set[int] = set()
