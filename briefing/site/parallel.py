@@ -61,6 +61,8 @@ MIN_PAGES = 20
 
 #: prctl(2): the signal a child gets when its parent ends.
 _PR_SET_PDEATHSIG = 1
+#: The signals that stop a build (briefing.site.staging catches them).
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 
 
@@ -182,6 +184,9 @@ def _fork(target: Callable[..., None], *args: Any) -> tuple[multiprocessing.cont
     waits for ever.
     """
     receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
+    # A stop (Ctrl-C) that comes during the fork waits until it is done: raised inside the fork's
+    # own callbacks (logging's lock), it was printed as "Exception ignored" with a traceback.
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
     # Objects alive now are shared with the child, not copied: its collector must not touch them.
     gc.freeze()
     try:
@@ -191,6 +196,7 @@ def _fork(target: Callable[..., None], *args: Any) -> tuple[multiprocessing.cont
         process.start()
     finally:
         gc.unfreeze()
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     _ALIVE.add(process)
     sender.close()
     return process, receiver
@@ -200,8 +206,9 @@ def _child(parent: int, receiver: Connection, target: Callable[..., None], *args
     """In a child, before its work: it ends with its parent, with the parent's signal handlers
     (which clean the staging folder) and log handlers off."""
     receiver.close()
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+    for signum in _STOP_SIGNALS:
         signal.signal(signum, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # blocked by the parent for the fork
     # A parent killed outright (SIGKILL, no cleanup) takes its children along: none goes on
     # writing into a staging folder that the next build removes.
     prctl = getattr(staging.libc(), "prctl", None)
