@@ -161,11 +161,8 @@ def page_anchors(text: str, extensions: Sequence[Any], configs: Mapping[str, Any
     md = markdown.Markdown(extensions=list(extensions), extension_configs=dict(configs))
     md.treeprocessors.register(_Collect(found), "briefing_anchors", 5)  # as MkDocs: after toc set the ids
     md.convert(converted)
-    if " id=" in body or " name=" in body:  # raw HTML keeps its ids out of the tree: MkDocs reads them too
-        raw = _RawIds(found)
-        raw.feed(body)
-        raw.close()
-    return frozenset(found)
+    # Raw HTML keeps its ids out of the tree: MkDocs reads them too.
+    return frozenset(found) | raw_html_ids([body])
 
 
 def _underline(line: str) -> bool:
