@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefing.diagnostics import Diagnostics, display_path
-from briefing.history import History, Revision, check_change_notes, last_revised, read_history, revisions
+from briefing.history import Beside, History, Revision, check_change_notes, last_revised, read_history, revisions
 from briefing.links import Site, check_links, has_links
 from briefing.model import Project
 from briefing.profile import Profile, apply
@@ -106,13 +106,14 @@ def site_of(
 def generate(
     settings: Settings, validated: Generation | None = None, into: MutableMapping[str, str] | None = None,
     blocks: MutableMapping[str, str] | None = None,
-    on_visible: Callable[[Project, dict[str, dt.datetime]], None] | None = None,
+    on_visible: Callable[[Project, dict[str, dt.datetime]], None] | None = None, beside: Beside | None = None,
 ) -> Generation:
     """Validate (unless ``validated`` is given), filter to the build profile, and render the Markdown tree
     (``into`` a mapping of the caller's, see :func:`briefing.render.render_pages`). With ``blocks``
     (a build, and ``check`` to see the same pages), maps and timelines wait there, out of the Markdown.
     ``on_visible`` is given the filtered model and each briefing's last revision date before the pages
-    are rendered (a build starts writing its exports then)."""
+    are rendered (a build starts writing its exports then). ``beside`` runs work in a second process
+    (a build's: half of the revisions, see :func:`briefing.history.revisions`)."""
     result = validated or validate(settings)
     if result.diagnostics.errors or result.project is None:
         return result
@@ -124,7 +125,7 @@ def generate(
     assert result.history is not None
     start = time.perf_counter()
     try:
-        found = revisions(result.history, result.project, visible, profile)
+        found = revisions(result.history, result.project, visible, profile, beside)
     finally:
         result.history.close()
     history_seconds = result.history_seconds + time.perf_counter() - start

@@ -17,8 +17,12 @@ from pathlib import Path
 
 import pytest
 from conftest import Project, live_signals, make_project, plugin_options, tree_bytes
-from corpus import write_corpus
+from corpus import commit_revisions, write_corpus
 
+from briefing import history
+from briefing.generate import profile_of, validate
+from briefing.profile import apply
+from briefing.settings import Settings
 from briefing.site import parallel
 
 SECOND = "pages in a second process"
@@ -180,7 +184,7 @@ def _refuse() -> int:
 
 
 def _background(work: Callable[[], int]) -> parallel.Background:
-    started = parallel.Background.start(work)
+    started = parallel.Background.start(work, "the exports")
     assert started is not None
     return started
 
@@ -206,7 +210,37 @@ def test_when_the_exports_process_dies_the_parent_writes_them(caplog: pytest.Log
     parent = os.getpid()
     with caplog.at_level(logging.INFO, logger="mkdocs.plugins.briefing"):
         assert _background(work).wait() == 7
-    assert marker.exists() and "this one writes them" in caplog.text
+    assert marker.exists() and "the second process for the exports stopped; this one does it" in caplog.text
+
+
+def test_revisions_worked_out_half_in_a_second_process_are_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    project = _corpus_project(tmp_path, briefings=12)
+    commit_revisions(project.root, 3)
+    monkeypatch.setattr(history, "MIN_BESIDE", 2)
+    started: list[parallel.Background | None] = []
+
+    def beside(work: Callable[[], object]) -> parallel.Background | None:
+        started.append(parallel.Background.start(work, "the revision history"))
+        return started[-1]
+
+    def revisions(cache: str, beside: history.Beside | None) -> dict[str, list[history.Revision]]:
+        settings = Settings(project.root, project.content, project.root / "templates",
+                            project.root / "site_config" / "vocabularies.yaml", cache_dir=tmp_path / cache)
+        validated = validate(settings)
+        assert validated.project is not None and validated.history is not None
+        profile = profile_of(settings)
+        return history.revisions(validated.history, validated.project, apply(validated.project, profile), profile, beside)
+
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.briefing"):
+        two = revisions("two", beside)
+    one = revisions("one", None)
+    assert len(started) == 1 and started[0] is not None and "this one does it" not in caplog.text
+    assert two == one and len(one) == 12
+    assert sum(len(found) for found in one.values()) == 12 * 3  # every committed version is a revision
+    # The second process's half went into the cache with the parent's: nothing is left to work out.
+    assert revisions("two", beside) == one and len(started) == 1
 
 
 def test_a_build_whose_helpers_are_killed_still_builds_the_same_site(tmp_path: Path) -> None:

@@ -19,11 +19,13 @@ What stays exactly as in a one-process build:
   fails with the same message;
 - if the helper dies, the parent converts whatever is left.
 
-The exports (feeds and data files) are written by one more forked process,
-:class:`Background`, from when generation has the filtered model (before it
-renders the pages) until MkDocs has converted every page (``on_env``); its log
-records and any error reach the parent then. If it dies, the parent writes the
-exports itself.
+One function can run in a forked process too, :class:`Background`; its return
+value, log records and any error reach the parent at :meth:`Background.wait`, and
+if it dies, the parent runs the function itself. The exports (feeds and data files)
+are written so, from when generation has the filtered model (before it renders the
+pages) until MkDocs has converted every page (``on_env``); and every second
+briefing's revisions are worked out so while the parent works out the others
+(:func:`briefing.history.revisions`: reading past versions from git is most of it).
 
 Both are forked, not spawned: they need the model, and MkDocs' configuration,
 files and plugin, as they are at that moment, and a fork shares them without
@@ -225,18 +227,19 @@ def _child(parent: int, receiver: Connection, target: Callable[..., None], *args
 class Background:
     """One function run in a second process: what it returns, or raises, and its log records at :meth:`wait`."""
 
-    def __init__(self, work: Callable[[], Any]) -> None:
-        self.work = work
+    def __init__(self, work: Callable[[], Any], task: str) -> None:
+        self.work, self.task = work, task
         process, self.receiver = _fork(_run_once, work)
         self.process: multiprocessing.context.ForkProcess | None = process
 
     @classmethod
-    def start(cls, work: Callable[[], Any]) -> Background | None:
-        """The work started in a second process; None if none can be made now (the caller does it)."""
+    def start(cls, work: Callable[[], Any], task: str) -> Background | None:
+        """The work started in a second process; None if none can be made now (the caller does it).
+        ``task`` names the work in the info line said when this process does it instead."""
         try:
-            return cls(work)
+            return cls(work, task)
         except OSError as exc:  # a process limit, or no memory for the fork
-            log.info(f"no second process for the exports ({exc}); this one writes them")
+            log.info(f"no second process for {task} ({exc}); this one does it")
             return None
 
     def wait(self) -> Any:
@@ -246,7 +249,7 @@ class Background:
         finally:
             self.stop()
         if answer is None:
-            log.info("the second process writing the exports stopped; this one writes them")
+            log.info(f"the second process for {self.task} stopped; this one does it")
             return self.work()
         failed, value, records = answer
         for record in records:
@@ -278,7 +281,7 @@ def _run_once(work: Callable[[], Any], sender: Connection) -> None:
     try:
         data = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
     except Exception as exc:  # an answer that does not pickle: say so
-        data = pickle.dumps((True, RuntimeError(f"the exports' process could not answer: {exc}"), []))
+        data = pickle.dumps((True, RuntimeError(f"a second process could not answer: {exc}"), []))
     sender.send_bytes(data)
     sender.close()
 

@@ -56,6 +56,7 @@ from briefing.diagnostics import BriefingError, Diagnostic, display_path
 from briefing.discover import kind_of
 from briefing.export.facts import ExportOptions, Memo
 from briefing.generate import Generation, generate
+from briefing.history import Beside
 from briefing.links import publishable, raw_html_ids
 from briefing.model import Project
 from briefing.render.blocks import BlockError, blocks_of, restore
@@ -204,7 +205,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
             self._stage(config, settings)
         self.exporter = None
         result = self.result = generate(
-            settings, into=packed.Pages(), blocks=packed.Pages(), on_visible=self._start_exports(config)
+            settings, into=packed.Pages(), blocks=packed.Pages(), on_visible=self._start_exports(config),
+            beside=self._beside(config),
         )
         self._report(result.diagnostics.sorted())
         if result.history_note:
@@ -307,11 +309,17 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         def start(visible: Project, revised: dict[str, dt.datetime]) -> None:
             paths = self._export_paths(visible)
             self.exporter = parallel.Background.start(
-                lambda: self._write_exports(visible, revised, config, paths, waiting)
+                lambda: self._write_exports(visible, revised, config, paths, waiting), "the exports"
             )
             self.exported = paths
 
         return start
+
+    def _beside(self, config: MkDocsConfig) -> Beside | None:
+        """Under ``build``: half of the revision history is worked out in a second process."""
+        if not self._parallel(config):
+            return None
+        return lambda work: parallel.Background.start(work, "the revision history")
 
     def _parallel(self, config: MkDocsConfig) -> bool:
         """Second processes convert pages and write the exports: ``build`` only (serve's server runs threads)."""
