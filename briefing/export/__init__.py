@@ -50,13 +50,13 @@ def write_file(path: Path, data: Data) -> None:
 def _atom(project: Project, options: ExportOptions, memo: Memo, records: Records) -> Files:
     from briefing.export.atom import feed_files
 
-    return feed_files(project, options, memo).items()
+    return feed_files(project, options, memo)
 
 
 def _json(project: Project, options: ExportOptions, memo: Memo, records: Records) -> Files:
     from briefing.export.jsondata import briefing_files
 
-    return briefing_files(project, options, memo).items()
+    return briefing_files(project, options, memo)
 
 
 def _records(project: Project, options: ExportOptions, memo: Memo) -> Records:
@@ -86,27 +86,24 @@ def _csv(project: Project, options: ExportOptions, memo: Memo, records: Records)
         return [row(record) for record in records[b]]
 
     rows = {b: memo.briefing("csv-rows", b, partial(rows_of, b)) for b in records}
-    out = {paths.briefing_csv(b): memo.briefing("csv", b, partial(events_csv, rows[b])) for b in records}
+    for b in records:
+        yield paths.briefing_csv(b), memo.briefing("csv", b, partial(events_csv, rows[b]))
     # The site's file: the same rows (records and rows share their order), in the site's order.
     by_event = {
         (b, record["event_id"]): cells for b in records for record, cells in zip(records[b], rows[b], strict=True)
     }
-    out[paths.EVENTS_CSV] = events_csv(
+    yield paths.EVENTS_CSV, events_csv(
         by_event[(record["briefing_id"], record["event_id"])] for record in _site_order(project, records)
     )
-    return out.items()
 
 
 def _geojson(project: Project, options: ExportOptions, memo: Memo, records: Records) -> Files:
     from briefing.export import facts, paths
     from briefing.export.geojsondata import feature_collection
 
-    out = {
-        paths.briefing_geojson(b): memo.briefing("geojson", b, partial(_geojson_bytes, rows))
-        for b, rows in records.items()
-    }
-    out[paths.EVENTS_GEOJSON] = facts.dumps(feature_collection(_site_order(project, records)))
-    return out.items()
+    for b, rows in records.items():
+        yield paths.briefing_geojson(b), memo.briefing("geojson", b, partial(_geojson_bytes, rows))
+    yield paths.EVENTS_GEOJSON, facts.dumps(feature_collection(_site_order(project, records)))
 
 
 def _geojson_bytes(rows: list[dict[str, Any]]) -> bytes:
@@ -125,7 +122,7 @@ def _stix(project: Project, options: ExportOptions, memo: Memo, records: Records
 def _timelinejs(project: Project, options: ExportOptions, memo: Memo, records: Records) -> Files:
     from briefing.export.timelinejs import timeline_files
 
-    return timeline_files(project, options, memo).items()
+    return timeline_files(project, options, memo)
 
 
 #: Every export format by its name on the command line.
@@ -138,6 +135,8 @@ FORMATS: dict[str, Callable[[Project, ExportOptions, Memo, Records], Files]] = {
     "timelinejs": _timelinejs,
 }
 FORMAT_NAMES = tuple(FORMATS)
+#: The formats made from the events' flat records (made once for both).
+_READ_RECORDS = ("csv", "geojson")
 
 
 def iter_exports(
@@ -154,9 +153,14 @@ def iter_exports(
     memo = memo or Memo(enabled=False)
     memo.begin(visible, options)
     chosen = list(dict.fromkeys(formats))
-    records: Records = _records(visible, options, memo) if {"csv", "geojson"} & set(chosen) else {}
+    readers = [name for name in chosen if name in _READ_RECORDS]
+    records: Records = {}
     for name in chosen:
+        if readers and name == readers[0]:
+            records = _records(visible, options, memo)
         yield from FORMATS[name](visible, options, memo, records)
+        if readers and name == readers[-1]:
+            records = {}  # a record per event (250 MB at 10,000 briefings): not held for the formats after
     memo.end()
 
 

@@ -10,6 +10,7 @@ source references resolved).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from functools import partial
 from typing import Any, Literal
 
@@ -368,13 +369,14 @@ class _Builder:
         )
 
 
-def briefing_files(project: Project, options: ExportOptions, memo: facts.Memo) -> dict[str, bytes]:
+def briefing_files(project: Project, options: ExportOptions, memo: facts.Memo) -> Iterator[tuple[str, bytes]]:
+    """Each briefing's file, then the index and the schemas, one at a time."""
     builder = _Builder(project, options)
 
     def one(b: str) -> bytes:
         return facts.dumps(builder.briefing(b, project.briefings[b]).model_dump(mode="json"))
 
-    out = {paths.briefing_json(b): memo.briefing("json", b, partial(one, b)) for b in sorted(project.briefings)}
-    out[paths.INDEX_JSON] = facts.dumps(builder.index().model_dump(mode="json"))
-    out.update(schemas())
-    return out
+    for b in sorted(project.briefings):
+        yield paths.briefing_json(b), memo.briefing("json", b, partial(one, b))
+    yield paths.INDEX_JSON, facts.dumps(builder.index().model_dump(mode="json"))
+    yield from schemas().items()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
@@ -70,10 +71,11 @@ def timeline(project: Project, options: ExportOptions, briefing_id: str, briefin
     }
 
 
-def timeline_files(project: Project, options: ExportOptions, memo: facts.Memo) -> dict[str, bytes]:
+def timeline_files(project: Project, options: ExportOptions, memo: facts.Memo) -> Iterator[tuple[str, bytes]]:
     from briefing.export import paths
 
     def one(b: str) -> bytes:
         return facts.dumps(timeline(project, options, b, project.briefings[b]))
 
-    return {paths.briefing_timeline(b): memo.briefing("timeline", b, partial(one, b)) for b in sorted(project.briefings)}
+    for b in sorted(project.briefings):
+        yield paths.briefing_timeline(b), memo.briefing("timeline", b, partial(one, b))
