@@ -129,12 +129,17 @@ def test_links_in_blocks_are_the_urls_mkdocs_writes(directory_urls: bool) -> Non
         linked = File(target, "/docs", "/site", directory_urls)
         return linked.url_relative_to(source)
 
+    # Files that are not pages (the exports) are served at their own paths.
+    files = ["feed.xml", "data/index.json", "data/briefings/b-1.stix.json", "feeds/actors/a-1.xml"]
     for page in pages:
         for target in pages:
             relative = posixpath.relpath(target, posixpath.dirname(page) or ".")
             assert html_href(page, relative + "#event-e", directory_urls) == mkdocs_url(page, target) + "#event-e", (
                 page, target,
             )
+        for target in files:
+            relative = posixpath.relpath(target, posixpath.dirname(page) or ".")
+            assert html_href(page, relative, directory_urls) == mkdocs_url(page, target), (page, target)
     assert html_href("actors/a-1.md", "#event-e", directory_urls) == "#event-e"
 
 
@@ -152,6 +157,6 @@ def test_the_href_filter_links_from_the_page_being_rendered(tmp_path: Path) -> N
         env.briefing_page = page  # type: ignore[attr-defined]
         urls.append(template.render())
     assert urls == ['<a href="../../briefings/b/#event-e">', '<a href="../briefings/b/#event-e">', '<a href="../b/#event-e">']
-    for target in ("https://example.org/", "/b.md", "../b.md?q=1", "../data/b.json", "None"):
-        with pytest.raises(jinja2.TemplateRuntimeError, match="not a link to a page"):
+    for target in ("https://example.org/", "/b.md", "../b.md?q=1", "../data/", "../b", "mailto:a@b.org", "None"):
+        with pytest.raises(jinja2.TemplateRuntimeError, match="not a link to a page or file"):
             env.from_string("{{ target|href }}").render(target=target)

@@ -13,25 +13,28 @@ import posixpath
 import re
 from functools import lru_cache
 
-#: What a generated page's link target looks like (ids are lower-case words and hyphens):
-#: anything else (a URL, an absolute path, a query, a file that is not a page) is refused
-#: rather than turned into a URL MkDocs would not write.
-_PAGE_TARGET = re.compile(r"(?:\.\./)*[A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)*\.md")
+#: What a generated link target looks like (ids are lower-case words and hyphens): a page
+#: (``.md``) or a file of the site (an export: ``data/briefings/b.stix.json``, ``feed.xml``);
+#: anything else (a URL, an absolute path, a query, a folder) is refused rather than turned
+#: into a URL MkDocs would not write.
+_TARGET = re.compile(r"(?:\.\./)*(?:[A-Za-z0-9_-]+/)*[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.[a-z]+")
 
 
 def html_href(page: str, target: str, directory_urls: bool) -> str:
     """The Markdown link ``target`` of the page file ``page`` (both as in the site's Markdown),
-    as MkDocs writes it: the target page's URL relative to the page's URL
+    as MkDocs writes it: the target page's (or file's) URL relative to the page's URL
     (``mkdocs.utils.get_relative_url``), with its anchor. ``#anchor`` alone stays as it is.
-    Raises ValueError for a target that is not a page of the site."""
+    Raises ValueError for a target that is not a page or file of the site."""
     # A plain str: on Markup (the views' links), every + and join below would escape.
     path, hash_, anchor = str(target).partition("#")
     if not path:
         return str(target)
-    if not _PAGE_TARGET.fullmatch(path) or path.endswith("README.md"):
-        raise ValueError(f"not a link to a page of the site: {target!r}")
+    if not _TARGET.fullmatch(path) or path.endswith("README.md"):
+        raise ValueError(f"not a link to a page or file of the site: {target!r}")
     source_folder, url_folder = _folders(page, directory_urls)
-    address = _url_of(posixpath.normpath(posixpath.join(source_folder, path)), directory_urls)
+    address = posixpath.normpath(posixpath.join(source_folder, path))
+    if address.endswith(".md"):  # a page; any other file is served at its own path
+        address = _url_of(address, directory_urls)
     # posixpath.relpath, without its generality (a third of rendering a list of events took it).
     folder = address.rstrip("/")
     parts, base = ([] if folder in ("", ".") else folder.split("/")), url_folder

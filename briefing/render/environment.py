@@ -123,6 +123,7 @@ def template_environment(templates_dir: Path, bytecode_cache: jinja2.BytecodeCac
     env.filters["front_matter"] = _front_matter
     env.filters["block"] = _block
     env.filters["href"] = _href
+    env.filters["html_links"] = _html_links
     return env
 
 
@@ -147,6 +148,12 @@ def _href(context: jinja2.runtime.Context, target: object) -> Markup:
     except ValueError as exc:
         raise jinja2.TemplateRuntimeError(f"'href': {exc}") from None
     return Markup(attribute(url))
+
+
+@jinja2.pass_context
+def _html_links(context: jinja2.runtime.Context, items: list[ctx.Link], separator: str = ", ") -> Markup:
+    """``links`` as raw HTML, for a block: ``<a href>`` for each link (its URL from ``href``), joined."""
+    return Markup(separator.join([f'<a href="{_href(context, link.href)}">{plain(link.text)}</a>' for link in items]))
 
 
 @jinja2.pass_context
