@@ -23,7 +23,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -67,33 +69,75 @@ def forget_caches() -> None:
 
 def run_measured(args: list[str], cwd: Path, **extra_env: str) -> tuple[float, float]:
     """Wall time (s) and peak RSS (MB) of a child process."""
-    elapsed, peak, _ = run_logged(args, cwd, **extra_env)
-    return elapsed, peak
+    run = run_logged(args, cwd, **extra_env)
+    return run.seconds, run.peak_process_mb
 
 
-def run_logged(args: list[str], cwd: Path, **extra_env: str) -> tuple[float, float, str]:
-    """Wall time (s), peak RSS (MB) and standard error of a child process."""
+@dataclass
+class Run:
+    seconds: float
+    peak_process_mb: float
+    """The peak RSS of the largest single process (``wait4``)."""
+    peak_total_mb: float | None
+    """The peak of all the command's processes together (PSS, so memory a fork shares counts once),
+    sampled every half second from ``/proc``; None where there is no ``/proc``."""
+    stderr: str
+
+
+def tree_pss_mb(pid: int) -> float:
+    """The PSS of a process and all its descendants, in MB (0 if they are gone)."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack += [int(child) for child in (task / "children").read_text().split()]
+            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except (OSError, ValueError):  # it ended meanwhile
+            continue
+    return total / 1024
+
+
+def run_logged(args: list[str], cwd: Path, **extra_env: str) -> Run:
+    """Wall time, peak memory and standard error of a child process (and of the processes it starts)."""
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"} | extra_env
+    sampling = Path("/proc/self/smaps_rollup").exists()
+    peak_total = 0.0
     # Into a file, not a pipe: a verbose build logs more than a pipe holds, and would block.
     with tempfile.TemporaryFile() as log:
         start = time.perf_counter()
         process = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=log)
+        done = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak_total
+            while not done.wait(0.5):
+                peak_total = max(peak_total, tree_pss_mb(process.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        if sampling:
+            sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
+        done.set()
+        if sampling:
+            sampler.join()
         log.seek(0)
         stderr = log.read().decode()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(args)} failed:\n{stderr[-3000:]}")
-    return elapsed, usage.ru_maxrss / 1024, stderr
+    return Run(elapsed, usage.ru_maxrss / 1024, peak_total if sampling else None, stderr)
 
 
 def run_build(args: list[str], cwd: Path) -> tuple[float, float, float]:
     """A `briefing build`: wall time (s), peak RSS (MB), and the Pagefind step's seconds from its log line."""
-    elapsed, peak, stderr = run_logged(args, cwd)
-    found = re.search(r"search index written in ([0-9.]+) s", stderr)
+    run = run_logged(args, cwd)
+    found = re.search(r"search index written in ([0-9.]+) s", run.stderr)
     if found is None:
-        raise SystemExit(f"no search-index line in the build's log:\n{stderr[-3000:]}")
-    return elapsed, peak, float(found.group(1))
+        raise SystemExit(f"no search-index line in the build's log:\n{run.stderr[-3000:]}")
+    return run.seconds, run.peak_process_mb, float(found.group(1))
 
 
 def make_project(root: Path, briefings: int, events: int) -> Path:

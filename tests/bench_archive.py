@@ -2,7 +2,8 @@
 
 For each size it builds a synthetic corpus (15 events a briefing), commits it
 as a git history of 5 revisions per briefing (:func:`corpus.commit_revisions`),
-and reports build time and peak memory, the history step (reading every past
+and reports build time and peak memory (of all the build's processes together:
+PSS sampled from ``/proc`` every half second), the history step (reading every past
 version for the Revisions sections, from a cold cache as a fresh clone has: its
 own seconds from the build's log, against the rest of the build; then from the
 warm cache the build left, in a generation in this process), the largest HTML
@@ -92,7 +93,8 @@ def measure(size: int, events: int, work: Path) -> dict:
     project = make_project(work / f"p{size}", size, events)
     commit_revisions(project, REVISIONS)
     # Verbose (MkDocs' debug log) for the history step's log line; no cache yet: a fresh clone.
-    seconds, peak, log = run_logged([sys.executable, "-m", "briefing", "build", "-v"], project)
+    run = run_logged([sys.executable, "-m", "briefing", "build", "-v"], project)
+    seconds, peak, log = run.seconds, run.peak_total_mb or run.peak_process_mb, run.stderr
     history_cold = _history_seconds(log)
     history_warm = _warm_history(project)
     site = project / "site"
@@ -164,7 +166,7 @@ def _one_hit_term(project: Path) -> str:
 
 
 ROWS = [
-    ("build time (s)", "build_s"), ("peak memory (MB)", "peak_mb"),
+    ("build time (s)", "build_s"), ("peak memory, all the build's processes together (MB, PSS)", "peak_mb"),
     ("committed revisions per briefing", "revisions"), ("history step, cold cache (s)", "history_cold_s"),
     (f"history added to the rest of the build, cold (target ≤ {HISTORY_TARGET:.2f})", "history_added"),
     ("history target met", "history_met"), ("history step, warm cache (s)", "history_warm_s"),
