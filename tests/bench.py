@@ -80,7 +80,7 @@ class Run:
     """The peak RSS of the largest single process (``wait4``)."""
     peak_total_mb: float | None
     """The peak of all the command's processes together (PSS, so memory a fork shares counts once),
-    sampled every half second from ``/proc``; None where there is no ``/proc``."""
+    sampled every 2 s from ``/proc``; None where there is no ``/proc``."""
     stderr: str
 
 
@@ -113,7 +113,7 @@ def run_logged(args: list[str], cwd: Path, **extra_env: str) -> Run:
 
         def sample() -> None:
             nonlocal peak_total
-            while not done.wait(0.5):
+            while not done.wait(2):  # reading PSS walks the page tables: about 2% of a core at 2 s
                 peak_total = max(peak_total, tree_pss_mb(process.pid))
 
         sampler = threading.Thread(target=sample, daemon=True)

@@ -3,7 +3,7 @@
 For each size it builds a synthetic corpus (15 events a briefing), commits it
 as a git history of 5 revisions per briefing (:func:`corpus.commit_revisions`),
 and reports build time and peak memory (of all the build's processes together:
-PSS sampled from ``/proc`` every half second), the history step (reading every past
+PSS sampled from ``/proc`` every 2 s), the history step (reading every past
 version for the Revisions sections, from a cold cache as a fresh clone has: its
 own seconds from the build's log, against the rest of the build; then from the
 warm cache the build left, in a generation in this process), the largest HTML
