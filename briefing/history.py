@@ -210,10 +210,15 @@ class History:
 
     def close(self) -> None:
         """Close the repository and keep what was worked out for the next build."""
+        self.close_repository()
+        self.cache.save()
+
+    def close_repository(self) -> None:
+        """Close the repository (reopened when a past version is read). Before a fork: the two
+        processes would share its pack files' read positions."""
         if self._repo is not None:
             self._repo.close()
             self._repo = None
-        self.cache.save()
 
 
 # -- reading git ---------------------------------------------------------------------------------
@@ -606,9 +611,17 @@ def revisions(
             for b in ids
         }
 
-    other = beside(partial(work, todo[1::2])) if beside is not None and len(todo) >= MIN_BESIDE else None
+    # Only the briefings with past versions to read from git are shared out (without git,
+    # working them out costs next to nothing).
+    reads = [b for b in todo if any(v.blob != history.working.get(b) for v in history.files.get(b, []))]
+    theirs = reads[1::2]
+    other = None
+    if beside is not None and len(reads) >= MIN_BESIDE:
+        history.close_repository()
+        other = beside(partial(work, theirs))
     try:
-        worked = work(todo if other is None else todo[::2])
+        shared = set(theirs) if other is not None else set()
+        worked = work([b for b in todo if b not in shared])
     except BaseException:
         if other is not None:
             other.stop()

@@ -217,7 +217,6 @@ def test_revisions_worked_out_half_in_a_second_process_are_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     project = _corpus_project(tmp_path, briefings=12)
-    commit_revisions(project.root, 3)
     monkeypatch.setattr(history, "MIN_BESIDE", 2)
     started: list[parallel.Background | None] = []
 
@@ -233,6 +232,9 @@ def test_revisions_worked_out_half_in_a_second_process_are_the_same(
         profile = profile_of(settings)
         return history.revisions(validated.history, validated.project, apply(validated.project, profile), profile, beside)
 
+    # Without git there is no past version to read: nothing is worth a second process.
+    assert len(revisions("no-git", beside)) == 12 and started == []
+    commit_revisions(project.root, 3)
     with caplog.at_level(logging.INFO, logger="mkdocs.plugins.briefing"):
         two = revisions("two", beside)
     one = revisions("one", None)

@@ -28,8 +28,8 @@ Records = dict[str, list[dict[str, Any]]]
 #: objects are serialised already, and joining them would hold the site's bundle (624 MB at
 #: 10,000 briefings) twice.
 Data = bytes | list[bytes]
-#: A format's files, ``(site path, data)``: a generator where a format is large (STIX),
-#: so that its files can be written one by one.
+#: A format's files, ``(site path, data)``, made one by one as they are asked for (a generator):
+#: at 10,000 briefings a format's files held together were up to 0.8 GB (the feeds).
 Files = Iterable[tuple[str, Data]]
 
 

@@ -1,4 +1,4 @@
-"""Both cores at work: every second generated page, and the exports, in second processes.
+"""Both cores at work: every second generated page, the exports, and half of the revision history, in second processes.
 
 Converting the pages (Python-Markdown, MkDocs' link rewriting, then the plugin's
 ``on_page_content``) is most of a build, and MkDocs does it one page at a time on
