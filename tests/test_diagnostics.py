@@ -187,11 +187,11 @@ def test_scaffold_is_rejected_until_filled_in(kind: str, tmp_path: Path) -> None
 # Template mistakes: (template, text to replace, its replacement). An analyst who edits
 # a template gets the template's path and line, never a traceback.
 TEMPLATE_CASES = {
-    "misspelt-field": ("briefing.md.j2", "{{ page.tags|links }}", "{{ page.tagz|links }}"),
+    "misspelt-field": ("briefing.md.j2", "{{ page.tags|html_links }}", "{{ page.tagz|html_links }}"),
     "misspelt-field-in-macro": ("_macros.md.j2", "### {{ e.title }}", "### {{ e.titel }}"),
     "unknown-filter": ("actor.md.j2", '{{ page.members|links("; ") }}', '{{ page.members|linkz("; ") }}'),
     "syntax": ("home.md.j2", "{%", "{% if %}{%"),
-    "wrong-type": ("briefing.md.j2", "{{ page.tags|links }}", "{{ page.title|links }}"),
+    "wrong-type": ("briefing.md.j2", "{{ page.tags|html_links }}", "{{ page.title|html_links }}"),
 }
 
 
