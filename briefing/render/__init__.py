@@ -16,6 +16,7 @@ from briefing.diagnostics import display_path
 from briefing.history import Revision
 from briefing.model import Project
 from briefing.profile import Profile
+from briefing.render.addresses import actor_file, briefing_file
 from briefing.render.blocks import BlockError, Blocks
 from briefing.render.environment import TemplateProblem, template_environment, template_problems
 from briefing.render.views import Views
@@ -90,10 +91,10 @@ def render_pages(
 
         briefing_template = env.get_template("briefing.md.j2")
         for briefing_id, briefing in project.briefings.items():
-            put(f"briefings/{briefing_id}.md", briefing_template, views.briefing_page(briefing_id, briefing))
+            put(briefing_file(briefing_id), briefing_template, views.briefing_page(briefing_id, briefing))
         actor_template = env.get_template("actor.md.j2")
         for actor_id, actor in project.actors.items():
-            put(f"actors/{actor_id}.md", actor_template, views.actor_page(actor_id, actor))
+            put(actor_file(actor_id), actor_template, views.actor_page(actor_id, actor))
         source_template = env.get_template("source.md.j2")
         for outlet_id in project.outlets:
             put(f"sources/{outlet_id}.md", source_template, views.outlet_page(outlet_id))

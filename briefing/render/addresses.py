@@ -1,4 +1,4 @@
-"""Where MkDocs serves a page, and how raw HTML links to it.
+"""Where a page's Markdown file is, where MkDocs serves it, and how raw HTML links to it.
 
 The templates link pages with Markdown links to the ``.md`` files
 (``../briefings/b.md#event-e``), which MkDocs rewrites into URLs. Raw HTML (the
@@ -18,6 +18,16 @@ from functools import lru_cache
 #: anything else (a URL, an absolute path, a query, a folder) is refused rather than turned
 #: into a URL MkDocs would not write.
 _TARGET = re.compile(r"(?:\.\./)*(?:[A-Za-z0-9_-]+/)*[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.[a-z]+")
+
+
+def briefing_file(briefing_id: str) -> str:
+    """The Markdown file of a briefing's page, where it is rendered and links are relative to."""
+    return f"briefings/{briefing_id}.md"
+
+
+def actor_file(actor_id: str) -> str:
+    """The Markdown file of an actor's page."""
+    return f"actors/{actor_id}.md"
 
 
 def html_href(page: str, target: str, directory_urls: bool) -> str:

@@ -39,6 +39,7 @@ from briefing.export import page as exported
 from briefing.markings import Marking
 from briefing.profile import effective_marking
 from briefing.render import context as ctx
+from briefing.render.addresses import actor_file
 from briefing.render.knowledge import Appearance
 from briefing.render.text import plain
 from briefing.render.timeline import build_timeline
@@ -411,7 +412,7 @@ class Archive:
             kept.append(year)
             shown += len(by_year[year])
         kept.sort()
-        here = f"actors/{actor_id}.md"
+        here = actor_file(actor_id)
         earlier = []
         name = self.r.project.actors[actor_id].name
         up = ctx.Link(name, Markup(here))
@@ -431,7 +432,7 @@ class Archive:
     def actor_years(self, actor_id: str) -> ActorYears:
         """The events an actor's own page lists (rendered when that page is)."""
         kept, by_year, earlier = self._actor_years[actor_id]
-        here = f"actors/{actor_id}.md"
+        here = actor_file(actor_id)
         sections: list[Section] = []
         shown: list[Appearance] = []
         for year in kept:

@@ -34,7 +34,7 @@ from briefing.registry import overridden
 from briefing.render import context as ctx
 from briefing.render import revisions as revision_views
 from briefing.render import sources as outlets
-from briefing.render.addresses import html_href
+from briefing.render.addresses import actor_file, briefing_file, html_href
 from briefing.render.archive import ACTOR_BRIEFINGS_LIMIT, Archive
 from briefing.render.knowledge import Appearance, Knowledge, build_knowledge
 from briefing.render.maps import briefing_map, coordinates_text
@@ -140,7 +140,7 @@ class Views:
             assessment=assess(briefing, sources, order),
             timeline=build_timeline(
                 events, f"Timeline of the {len(events)} events in this briefing",
-                page=f"briefings/{briefing_id}.md", directory_urls=self.directory_urls,
+                page=briefing_file(briefing_id), directory_urls=self.directory_urls,
             ),
             revisions=revision_views.revisions_section(
                 self.revisions.get(briefing_id, []), briefing, LIKELIHOOD, self.history_note
@@ -403,7 +403,7 @@ class Views:
             marking=max(markings, key=lambda m: m.rank, default=Marking.CLEAR),
             map=self.events_map(
                 history.shown, [self.global_event(a) for a in history.shown],
-                f"map-{actor_id}", f"Map of the events involving {actor.name}", page=f"actors/{actor_id}.md",
+                f"map-{actor_id}", f"Map of the events involving {actor.name}", page=actor_file(actor_id),
             ),
             feed=exported.actor_feed_link(actor_id),
             feed_path=exported.actor_feed_link(actor_id, base=""),
