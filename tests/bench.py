@@ -134,7 +134,7 @@ def run_logged(args: list[str], cwd: Path, **extra_env: str) -> Run:
 def run_build(args: list[str], cwd: Path) -> tuple[float, float, float]:
     """A `briefing build`: wall time (s), peak RSS (MB), and the Pagefind step's seconds from its log line."""
     run = run_logged(args, cwd)
-    found = re.search(r"search index written in ([0-9.]+) s", run.stderr)
+    found = re.search(r"search index written ([0-9.]+) s after the last page", run.stderr)
     if found is None:
         raise SystemExit(f"no search-index line in the build's log:\n{run.stderr[-3000:]}")
     return run.seconds, run.peak_process_mb, float(found.group(1))

@@ -174,6 +174,52 @@ def test_helpers_end_with_a_stopped_build(tmp_path: Path, signum: int) -> None:
     assert not project.site.exists()
 
 
+def _pagefinds(pid: int) -> set[int]:
+    """The Pagefind processes that ``pid`` started."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            for child in task.read_text().split():
+                if b"pagefind" in Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")[0]:
+                    found.add(int(child))
+        except OSError:
+            pass
+    return found
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
+def test_pagefind_ends_with_a_stopped_build(tmp_path: Path, signum: int) -> None:
+    # Pagefind indexes parts while MkDocs writes the next pages: stopped there, the build takes it
+    # along (SIGINT: before it removes the staging folder; SIGKILL: by the kernel), so nothing
+    # goes on writing an index of the pages into a folder that was removed.
+    project = _corpus_project(tmp_path, briefings=80)
+    config = plugin_options(project, search_part_pages=10)  # parts indexed while pages are written
+    build = subprocess.Popen(
+        [sys.executable, "-m", "briefing", "build", "-f", config], cwd=project.root,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        preexec_fn=live_signals,  # noqa: PLW1509 - only sigaction: the test run may have SIGINT ignored (`&`)
+    )
+    deadline = time.monotonic() + 120
+    running: set[int] = set()
+    while not running and build.poll() is None and time.monotonic() < deadline:
+        running = _pagefinds(build.pid)
+        time.sleep(0.002)
+    assert running, "the build ran no Pagefind"
+    try:
+        for pid in running:  # held where it is: it cannot end on its own before the build does
+            os.kill(pid, signal.SIGSTOP)
+        build.send_signal(signum)
+        build.wait(timeout=120)
+        time.sleep(0.1)
+        assert _alive(running) == []
+    finally:
+        for pid in _alive(running):
+            os.kill(pid, signal.SIGKILL)
+    if signum == signal.SIGINT:  # the build cleaned up, and nothing wrote into its folder after
+        assert sorted(p.name for p in project.root.iterdir() if p.name.startswith(".site")) == []
+    assert not project.site.exists()
+
+
 def _answer() -> int:
     logging.getLogger("mkdocs.plugins.briefing").warning("writing")
     return 42

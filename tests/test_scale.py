@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import types
 from pathlib import Path
 
 import pytest
@@ -123,15 +124,17 @@ def test_theme_templates_get_the_cache(tmp_path: Path) -> None:
     from briefing.site.plugin import BriefingPlugin
 
     plugin = BriefingPlugin()
+    plugin.load_config({})
     plugin.settings = Settings(tmp_path, tmp_path, tmp_path, tmp_path, cache_dir=tmp_path / ".cache" / "briefing")
+    config = types.SimpleNamespace(site_dir=str(tmp_path / "site"))  # where on_env's search indexer will look
     env = jinja2.Environment()
-    cache = plugin.on_env(env, config=None, files=None).bytecode_cache  # type: ignore[arg-type]
+    cache = plugin.on_env(env, config=config, files=None).bytecode_cache  # type: ignore[arg-type]
     assert isinstance(cache, CompiledTemplates) and cache.directory == str(tmp_path / ".cache" / "briefing")
     theirs = jinja2.FileSystemBytecodeCache()
     env = jinja2.Environment(bytecode_cache=theirs)
-    assert plugin.on_env(env, config=None, files=None).bytecode_cache is theirs  # type: ignore[arg-type]  # someone else's: kept
+    assert plugin.on_env(env, config=config, files=None).bytecode_cache is theirs  # type: ignore[arg-type]  # someone else's: kept
     plugin.settings = dataclasses.replace(plugin.settings, cache_dir=None)  # `cache: false`
-    assert plugin.on_env(jinja2.Environment(), config=None, files=None).bytecode_cache is None  # type: ignore[arg-type]
+    assert plugin.on_env(jinja2.Environment(), config=config, files=None).bytecode_cache is None  # type: ignore[arg-type]
 
 
 def test_build_keeps_compiled_templates_in_the_project(tmp_path: Path) -> None:

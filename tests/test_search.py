@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import time
 from pathlib import Path
@@ -17,10 +18,10 @@ import pytest
 from browser import RequestLog, chromium, static_server
 from conftest import make_project, plugin_options, tree_bytes
 
-from briefing.site.search import split
+from briefing.site.search import Indexer
 
 BRIEFING = "briefings/irgc-taeb-baghdad-meeting/"
-#: The example's 17 searchable pages in 4 parts (of 4, 4, 4 and 5 pages).
+#: The example's 17 searchable pages in 4 parts (of 5, 5, 5 and 2 pages).
 PART_PAGES = 5
 
 
@@ -103,7 +104,7 @@ def test_a_larger_site_is_indexed_in_parts(parted_project, example_site: Path) -
     parts = bundle_parts(site)
     assert list(parts) == ["", "part-2/", "part-3/", "part-4/"]
     urls = [[record["url"] for record in records] for records in parts.values()]
-    assert [len(u) for u in urls] == [4, 4, 4, 5]
+    assert [len(u) for u in urls] == [5, 5, 5, 2]
     # Consecutive runs of the pages in path order, each page in exactly one part.
     flat = [url for part in urls for url in sorted(part)]
     assert flat == sorted(flat) and len(set(flat)) == len(flat)
@@ -141,15 +142,32 @@ def test_a_part_pagefind_fails_on_stops_the_build(parted_project) -> None:
     assert [p.name for p in project.root.iterdir() if p.name.startswith(".site")] == []
 
 
-def test_parts_are_consecutive_fewest_and_even() -> None:
-    pages = [Path(f"p{i:02}") for i in range(17)]
-    assert split(pages, 5) == [pages[0:4], pages[4:8], pages[8:12], pages[12:17]]
-    assert split(pages, 17) == [pages] and split([], 5) == [[]]
-    for size in range(1, 20):
-        parts = split(pages, size)
-        assert [p for part in parts for p in part] == pages
-        assert max(len(part) for part in parts) <= size and len(parts) == -(-len(pages) // size)
-        assert max(len(part) for part in parts) - min(len(part) for part in parts) <= 1
+def test_parts_are_indexed_while_pages_are_written(tmp_path: Path) -> None:
+    """Pagefind starts on a part as soon as its last page is written, while later pages are still
+    to come; the parts are consecutive and full but the last."""
+    site = tmp_path / "site"
+    pages = [Path(f"p{number:02}/index.html") for number in range(12)]
+    indexer = Indexer(site, 5)
+    try:
+        for number, page in enumerate(pages):
+            indexer.add(page)  # announced, then written (as MkDocs does after on_post_page)
+            (site / page).parent.mkdir(parents=True)
+            (site / page).write_text(
+                f'<html lang="en"><body data-pagefind-body><h1>Page {number}</h1><p>word{number}</p></body></html>'
+            )
+            # Only parts whose pages are all written, one Pagefind at a time: the first from the sixth page on.
+            assert indexer.started <= number // 5 and (indexer.started >= 1) == (number >= 5), number
+            if number == 5:  # beside the writing, Pagefind has the lowest priority: the writing goes first
+                assert indexer.running is not None
+                assert os.getpriority(os.PRIO_PROCESS, indexer.running[0].pid) == 19
+        indexer.finish()
+    finally:
+        indexer.stop()
+    parts = bundle_parts(site)
+    assert list(parts) == ["", "part-2/", "part-3/"]
+    urls = [sorted(record["url"] for record in records) for records in parts.values()]
+    assert urls == [[f"/p{n:02}/" for n in part] for part in (range(5), range(5, 10), range(10, 12))]
+    assert not list(site.glob(".pagefind-part*"))
 
 
 def test_part_size_must_be_positive(example_project) -> None:

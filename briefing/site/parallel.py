@@ -61,8 +61,6 @@ log = logging.getLogger("mkdocs.plugins.briefing")
 #: Below this many pages for the helper, a second process costs more than it saves.
 MIN_PAGES = 20
 
-#: prctl(2): the signal a child gets when its parent ends.
-_PR_SET_PDEATHSIG = 1
 #: The signals that stop a build (briefing.site.staging catches them).
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
@@ -211,11 +209,7 @@ def _child(parent: int, receiver: Connection, target: Callable[..., None], *args
     for signum in _STOP_SIGNALS:
         signal.signal(signum, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # blocked by the parent for the fork
-    # A parent killed outright (SIGKILL, no cleanup) takes its children along: none goes on
-    # writing into a staging folder that the next build removes.
-    prctl = getattr(staging.libc(), "prctl", None)
-    if prctl is not None:
-        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    staging.end_with_parent()
     if os.getppid() != parent:  # it died before that
         os._exit(1)
     try:
@@ -297,8 +291,9 @@ class Helper:
         self.process: multiprocessing.context.ForkProcess | None = process
         # A thread empties the pipe as results come, so the helper never waits for MkDocs' loop.
         self.results: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self.drain = threading.Thread(target=_drain, args=(receiver, self.results), daemon=True)
         try:
-            threading.Thread(target=_drain, args=(receiver, self.results), daemon=True).start()
+            self.drain.start()
         except RuntimeError:  # no thread today: no helper either
             _end(process)
             raise
@@ -346,6 +341,9 @@ class Helper:
         if self.process is not None:
             _end(self.process)
             self.process = None
+            # Its thread ends with the pipe: after this, the build runs no other thread (a program it
+            # starts then ends with it: briefing.site.staging.child_setup).
+            self.drain.join(timeout=10)
 
 
 def _drain(receiver: Connection, results: queue.SimpleQueue[bytes | None]) -> None:

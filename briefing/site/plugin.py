@@ -173,6 +173,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         """``build`` only: the second process writing the exports, from generation until ``on_env``."""
         self.exported: frozenset[str] = frozenset()
         """The site path of every export file of this build."""
+        self.indexer: search.Indexer | None = None
+        """The search index, made while MkDocs writes the pages (from ``on_env`` to ``on_post_build``)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -463,14 +465,20 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         settings = self.settings
         if env.bytecode_cache is None and settings is not None and settings.cache_dir is not None:
             env.bytecode_cache = compiled_templates(settings.cache_dir)  # before any theme template loads
+        # MkDocs writes the pages next: Pagefind indexes them as they come (briefing.site.search.Indexer).
+        self.indexer = search.Indexer(Path(config.site_dir), self.config.search_part_pages)
         return env
 
     def on_post_page(self, output_content: str, *, page: Page, config: MkDocsConfig) -> str:
         page.content = ""  # in output_content now; nothing reads it again
         if self.serving:
             target = PROBLEMS_PAGE[:-3] + ("/" if config.use_directory_urls else ".html")
-            return self.preview.banner(output_content, get_relative_url(target, page.url))
-        return self._with_csp(output_content, Path(page.file.abs_dest_path))
+            output_content = self.preview.banner(output_content, get_relative_url(target, page.url))
+        else:
+            output_content = self._with_csp(output_content, Path(page.file.abs_dest_path))
+        if self.indexer is not None and search.SEARCHABLE in output_content:
+            self.indexer.add(Path(page.file.dest_uri))  # MkDocs writes it right after this hook
+        return output_content
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         if not template_name.endswith(".html"):
@@ -500,41 +508,48 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         warnings = self.warnings.count if self.warnings is not None else 0
         links = self.warnings.links if self.warnings is not None else []
+        indexer, self.indexer = self.indexer, None
         self._detach()
-        output.widen_csp(self.csp_files, self.csp_hashes)
-        if self.serving:  # a preview never fails: MkDocs printed the warnings; the site stays served
-            self._index_search(config)
-            if self.summary:
-                log.info(self.summary)
-            return
-        if links and self.settings is not None:  # not from content (briefing.links): templates or pages
-            self._report(sorted({
-                link_warnings.diagnostic(m, self.generated, self.settings.templates_dir, Path(config.docs_dir))
-                for m in links
-            }))
-            self.content_failure = f"{len(set(links))} error(s) in content or templates"
-            raise ContentBuildError(self.content_failure)
-        if warnings:
-            raise PluginError(
-                f"{warnings} warning(s) about links or content during the build (see above); "
-                "the previous site was left as it was"
-            )
-        self._index_search(config)
+        try:
+            if self.serving:  # a preview never fails: MkDocs printed the warnings; the site stays served
+                self._finish_search(indexer)
+                if self.summary:
+                    log.info(self.summary)
+                return
+            if links and self.settings is not None:  # not from content (briefing.links): templates or pages
+                self._report(sorted({
+                    link_warnings.diagnostic(m, self.generated, self.settings.templates_dir, Path(config.docs_dir))
+                    for m in links
+                }))
+                self.content_failure = f"{len(set(links))} error(s) in content or templates"
+                raise ContentBuildError(self.content_failure)
+            if warnings:
+                raise PluginError(
+                    f"{warnings} warning(s) about links or content during the build (see above); "
+                    "the previous site was left as it was"
+                )
+            self._finish_search(indexer)
+            # After the index: Pagefind may read a page until then, and this rewrites pages in place.
+            output.widen_csp(self.csp_files, self.csp_hashes)
+        finally:
+            if indexer is not None:
+                indexer.stop()
         if self.staging is not None:
             staging.finish(self.staging)
             config.site_dir = str(self.staging.final)
             self.staging = None
 
-    def _index_search(self, config: MkDocsConfig) -> None:
-        """Index the built pages with Pagefind (before the swap: a site and its index are one build)."""
+    def _finish_search(self, indexer: search.Indexer | None) -> None:
+        """Complete the search index (before the swap: a site and its index are one build)."""
+        assert indexer is not None  # on_env made it
         try:
-            seconds = search.index_site(Path(config.site_dir), self.config.search_part_pages)
+            seconds = indexer.finish()
         except search.SearchIndexError as exc:
             if self.serving:
                 log.warning(f"{exc}; the preview has no search")
                 return
             raise PluginError(f"{exc}; the previous site was left as it was") from None
-        log.info(f"search index written in {seconds:.2f} s")
+        log.info(f"search index written {seconds:.2f} s after the last page")
 
     def on_build_error(self, *, error: Exception) -> None:
         self._detach()
@@ -542,6 +557,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):  # type: ignore[no-untyped-cal
         self.staging = None
 
     def _detach(self) -> None:
+        if self.indexer is not None:
+            self.indexer.stop()
+            self.indexer = None
         if self.helper is not None:
             self.helper.stop(None)
             self.helper = None

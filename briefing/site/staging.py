@@ -30,6 +30,7 @@ import shutil
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -287,6 +288,35 @@ def libc() -> ctypes.CDLL | None:
         except OSError:
             _LIBC.append(None)
     return _LIBC[0]
+
+
+#: prctl(2): the signal a child gets when its parent ends.
+_PR_SET_PDEATHSIG = 1
+
+
+def end_with_parent() -> None:
+    """In a child process (a fork, or before ``exec``): killed when its parent ends, even by SIGKILL,
+    when no cleanup runs, so that it does not go on writing into a staging folder that the next
+    build removes. Resolves nothing: :func:`child_setup` looks ``prctl`` up in the parent."""
+    prctl = getattr(libc(), "prctl", None)
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def child_setup(niceness: int = 0) -> Callable[[], None] | None:
+    """``preexec_fn`` for a program this build starts (Pagefind): :func:`end_with_parent`, and
+    ``niceness`` added to its scheduling priority. None where another thread runs (``serve``'s
+    server): Python code between fork and exec is safe only without."""
+    if threading.active_count() > 1:
+        return None
+    getattr(libc(), "prctl", None)  # looked up here, not in the child
+
+    def setup() -> None:
+        end_with_parent()
+        if niceness:
+            os.nice(niceness)
+
+    return setup
 
 
 # -- cleanup on exit and on signals ------------------------------------------------------------
