@@ -6,6 +6,7 @@ or configuration errors. Diagnostics go to stderr as ``path:line:col: ...``.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import sys
@@ -93,6 +94,9 @@ def _run(action: Callable[[], int]) -> None:
     except BriefingError as exc:
         click.echo(f"briefing: error: {exc}", err=True)
         code = exc.exit_code
+    # Nothing needs collecting any more: the collection Python makes as it exits went through
+    # every object of the build, which took 10 s at 10,000 briefings. Frozen, none is looked at.
+    gc.freeze()
     sys.exit(code)
 
 
