@@ -315,14 +315,16 @@ def test_a_broken_link_mkdocs_finds_is_a_diagnostic_not_an_abort(tmp_path: Path)
 
 _HTML_PIECES = st.sampled_from([
     "<a", "<div", "<svg", "<title", " id", " ID", " name", " data-id", "=", " = ", '"', "'", "x", ">", "/>",
-    "</a>", " ", "\n", "/", "href", "idea", "named", "<!--", "-->", "&amp;", "é",
+    "</a>", " ", "\n", "/", "href", "idea", "named", "<!--", "-->", "&amp;", "é", "<script", "</script>",
+    "<style>", "</style>", "<![CDATA[", "]]>", "<!", "<?", "&", "#", " Id", " NaMe", " İd", "_id", "\u3000",
 ])
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(_HTML_PIECES, max_size=30).map("".join), max_size=4))
 def test_raw_html_ids_skips_only_parts_without_anchors(parts: list[str]) -> None:
-    """The check that lets raw_html_ids skip a part (a list of events, a timeline) never skips an anchor."""
+    """What lets raw_html_ids skip a part (a list of events, a timeline) or the end of one (a map's
+    hundreds of tags after its ids) never skips an anchor: the same ids as reading every part whole."""
     from briefing.links import _RawIds, raw_html_ids
 
     found: set[str] = set()
