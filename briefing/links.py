@@ -22,6 +22,7 @@ author did not write, and "did you mean" draws only on what is published.
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -201,25 +202,34 @@ def raw_html_ids(parts: Iterable[str]) -> frozenset[str]:
             last = match
         if last is None:
             continue
-        # The parser reads as far as the tag of the last candidate: a map's ids are in its first
-        # tags, and reading its hundreds of others was 2 ms a page. html.parser reads as it is fed,
-        # so what it found is what a whole read finds there; what it holds back (the cut fell
-        # inside a tag, a comment or a script) it reads with the rest.
-        cut = html.find(">", last.end()) + 1 or len(html)
-        parser = _RawIds(found)
-        parser.feed(html[:cut])
-        if parser.rawdata:
-            parser.feed(html[cut:])
+        # The parser reads the whole block, so it reads each tag as a whole read does, but it
+        # stops at the first tag that starts after the last candidate: no anchor can follow. A
+        # map's ids are in its first tags, and reading its hundreds of others was 2 ms a page.
+        parser = _RawIds(found, html, last.start())
+        try:
+            parser.feed(html)
             parser.close()
+        except _Past:
+            pass
     return frozenset(found)
 
 
+class _Past(Exception):
+    """The parser is past the last place an anchor may be."""
+
+
 class _RawIds(HTMLParser):
-    def __init__(self, found: set[str]) -> None:
+    def __init__(self, found: set[str], html: str = "", last: int | None = None) -> None:
         super().__init__()
-        self.found = found
+        self.found, self.last = found, last
+        # Where each line of ``html`` starts: the parser gives a tag's place as (line, column).
+        self.lines = list(itertools.accumulate((len(line) + 1 for line in html.split("\n")), initial=0))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.last is not None:
+            line, column = self.getpos()  # where this tag starts
+            if self.lines[line - 1] + column > self.last:
+                raise _Past
         for key, value in attrs:
             if value and (key == "id" or (key == "name" and tag == "a")):
                 self.found.add(value)

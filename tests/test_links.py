@@ -23,7 +23,7 @@ import markdown as python_markdown
 import pytest
 import yaml
 from conftest import CASES, ROOT, Project, make_project
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from briefing import markdown_field
@@ -322,6 +322,8 @@ _HTML_PIECES = st.sampled_from([
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(_HTML_PIECES, max_size=30).map("".join), max_size=4))
+@example(['<a id = "x>y" href="z">', '<a name ="p>q">t</a>', '<div title ="x> <a id=q>"></div>'])
+@example(['<a title="<b id=q>">', "<!-- <a id=c> -->", '<script>x id=1</script><a id="k">', 'a\n\n<b\nid="m"\n>\n<c id=n>'])
 def test_raw_html_ids_skips_only_parts_without_anchors(parts: list[str]) -> None:
     """What lets raw_html_ids skip a part (a list of events, a timeline) or the end of one (a map's
     hundreds of tags after its ids) never skips an anchor: the same ids as reading every part whole."""
