@@ -27,6 +27,7 @@ the filter counts of the parts and ranks all results together.
 from __future__ import annotations
 
 import atexit
+import errno
 import gzip
 import hashlib
 import json
@@ -34,6 +35,7 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import cbor2
@@ -157,9 +159,10 @@ class Indexer:
         start = time.perf_counter()
         self._take_pending()
         if self.started == 0 and len(self.parts) == 1:
-            self._pagefind(self.site_dir, self.site_dir / BUNDLE)
             self.started = 1
-            self._end_run()
+            self._pagefind(self.site_dir, self.site_dir / BUNDLE)
+            if self.running is not None:
+                self._end_run()
         else:
             self._advance(closing=True)
         if self.failure is not None:
@@ -196,25 +199,29 @@ class Indexer:
             if self.failure is not None or self.started >= complete:
                 return
             number = self.started + 1
+            self.started = number
             folder = self.site_dir / f"{PART_SITE}-{number}"
-            _link(self.site_dir, self.parts[self.started], folder)
+            try:
+                _link(self.site_dir, self.parts[number - 1], folder)
+            except OSError as exc:
+                shutil.rmtree(folder, ignore_errors=True)
+                self.failure = f"could not prepare part {number} of the search index: {staging.problem(exc)}"
+                return
             bundle = self.site_dir / BUNDLE
             # Beside the writing, the writing goes first: Pagefind takes the core it leaves (its
             # threads took two thirds of both cores, and slowed the writing of the next parts 2.5 times).
             self._pagefind(folder, bundle if number == 1 else bundle / f"part-{number}", folder, 0 if closing else 19)
-            self.started = number
 
     def _pagefind(self, site: Path, output: Path, folder: Path | None = None, niceness: int = 0) -> None:
-        """Start Pagefind over the pages in ``site``, writing its bundle to ``output``, with ``niceness``
-        added to its scheduling priority; ``folder`` is removed once it is done."""
-        command = [
-            str(executable()), "--site", str(site), "--output-path", str(output),
-            "--exclude-selectors", ", ".join(EXCLUDE_SELECTORS), "--silent",
-        ]
-        process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            preexec_fn=staging.child_setup(niceness),
-        )
+        """Start Pagefind over the pages in ``site`` (:func:`_start`); ``folder`` is removed once it is done."""
+        try:
+            process = _start(site, output, niceness)
+        except (OSError, SearchIndexError) as exc:
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+            detail = staging.problem(exc) if isinstance(exc, OSError) else str(exc)
+            self.failure = self.failure or f"could not run Pagefind: {detail}"
+            return
         _RUNNING.add(process)
         self.running = (process, folder)
 
@@ -248,6 +255,30 @@ class Indexer:
             canonical_filters(folder)
         manifest = {"parts": [f"{folder.name}/" for folder in folders[1:]]}
         (bundle / MANIFEST).write_text(json.dumps(manifest) + "\n", encoding="utf-8")
+
+
+def _start(site: Path, output: Path, niceness: int) -> subprocess.Popen[bytes]:
+    """Pagefind started over the pages in ``site``, writing its bundle to ``output``, with ``niceness``
+    added to its scheduling priority."""
+    command = [
+        str(executable()), "--site", str(site), "--output-path", str(output),
+        "--exclude-selectors", ", ".join(EXCLUDE_SELECTORS), "--silent",
+    ]
+
+    def start(setup: Callable[[], None] | None) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, preexec_fn=setup
+        )
+
+    try:
+        return start(staging.child_setup(niceness))
+    except OSError as exc:
+        if exc.errno not in (errno.ENOMEM, errno.EAGAIN):
+            raise
+        # A preexec_fn needs a whole fork of this process (gigabytes at archive scale), and none was
+        # to be had: started as usual, at its usual priority, it still ends with the build on exit
+        # or failure, only not when the build is killed outright.
+        return start(None)
 
 
 def _link(site_dir: Path, pages: list[Path], folder: Path) -> None:

@@ -310,9 +310,12 @@ def child_setup(niceness: int = 0) -> Callable[[], None] | None:
     if threading.active_count() > 1:
         return None
     getattr(libc(), "prctl", None)  # looked up here, not in the child
+    parent = os.getpid()
 
     def setup() -> None:
         end_with_parent()
+        if os.getppid() != parent:  # it died before that
+            os._exit(1)
         if niceness:
             os.nice(niceness)
 
