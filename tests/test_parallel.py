@@ -125,33 +125,49 @@ def test_when_the_helper_dies_the_parent_converts_the_rest(caplog: pytest.LogCap
         helper.close()
 
 
-def _forks(pid: int) -> set[int]:
-    """The children of ``pid`` that are forks of it (not git or Pagefind)."""
+def _children(pid: int, which: Callable[[bytes], bool]) -> set[int]:
+    """The children of ``pid`` whose command line (``/proc/<child>/cmdline``) passes ``which``."""
     found: set[int] = set()
     for task in Path(f"/proc/{pid}/task").glob("*/children"):
         try:
-            children = {int(child) for child in task.read_text().split()}
-            command = Path(f"/proc/{pid}/cmdline").read_bytes()
-            found |= {child for child in children if Path(f"/proc/{child}/cmdline").read_bytes() == command}
+            for child in task.read_text().split():
+                if which(Path(f"/proc/{child}/cmdline").read_bytes()):
+                    found.add(int(child))
         except OSError:
             pass
     return found
 
 
-def _build_with_helpers(project: Project) -> tuple[subprocess.Popen[bytes], set[int]]:
-    """A build, once it has forked a helper."""
+def _forks(pid: int) -> set[int]:
+    """The children of ``pid`` that are forks of it (not git or Pagefind)."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return set()
+    return _children(pid, lambda line: line == command)
+
+
+def _pagefinds(pid: int) -> set[int]:
+    """The Pagefind processes that ``pid`` started."""
+    return _children(pid, lambda line: b"pagefind" in line.split(b"\0")[0])
+
+
+def _build_until(
+    project: Project, found: Callable[[int], set[int]], *args: str
+) -> tuple[subprocess.Popen[bytes], set[int]]:
+    """``briefing build *args``, once ``found`` finds processes of it."""
     build = subprocess.Popen(
-        [sys.executable, "-m", "briefing", "build"], cwd=project.root,
+        [sys.executable, "-m", "briefing", "build", *args], cwd=project.root,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         preexec_fn=live_signals,  # noqa: PLW1509 - only sigaction: the test run may have SIGINT ignored (`&`)
     )
     deadline = time.monotonic() + 120
-    helpers: set[int] = set()
-    while not helpers and build.poll() is None and time.monotonic() < deadline:
-        helpers = _forks(build.pid)
-        time.sleep(0.005)
-    assert helpers, "the build started no second process"
-    return build, helpers
+    processes: set[int] = set()
+    while not processes and build.poll() is None and time.monotonic() < deadline:
+        processes = found(build.pid)
+        time.sleep(0.002)
+    assert processes, "the build started no such process"
+    return build, processes
 
 
 def _alive(pids: set[int]) -> list[int]:
@@ -164,7 +180,7 @@ def test_helpers_end_with_a_stopped_build(tmp_path: Path, signum: int) -> None:
     # SIGKILL runs no cleanup in the build; SIGINT does, and removes the staging folder:
     # either way no helper goes on writing into that folder.
     project = _corpus_project(tmp_path, briefings=80)  # seconds of work for each helper
-    build, helpers = _build_with_helpers(project)
+    build, helpers = _build_until(project, _forks)
     build.send_signal(signum)
     build.wait(timeout=120)
     time.sleep(1)  # without the care they take, helpers would work on for seconds
@@ -174,19 +190,6 @@ def test_helpers_end_with_a_stopped_build(tmp_path: Path, signum: int) -> None:
     assert not project.site.exists()
 
 
-def _pagefinds(pid: int) -> set[int]:
-    """The Pagefind processes that ``pid`` started."""
-    found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        try:
-            for child in task.read_text().split():
-                if b"pagefind" in Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")[0]:
-                    found.add(int(child))
-        except OSError:
-            pass
-    return found
-
-
 @pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
 def test_pagefind_ends_with_a_stopped_build(tmp_path: Path, signum: int) -> None:
     # Pagefind indexes parts while MkDocs writes the next pages: stopped there, the build takes it
@@ -194,17 +197,7 @@ def test_pagefind_ends_with_a_stopped_build(tmp_path: Path, signum: int) -> None
     # goes on writing an index of the pages into a folder that was removed.
     project = _corpus_project(tmp_path, briefings=80)
     config = plugin_options(project, search_part_pages=10)  # parts indexed while pages are written
-    build = subprocess.Popen(
-        [sys.executable, "-m", "briefing", "build", "-f", config], cwd=project.root,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        preexec_fn=live_signals,  # noqa: PLW1509 - only sigaction: the test run may have SIGINT ignored (`&`)
-    )
-    deadline = time.monotonic() + 120
-    running: set[int] = set()
-    while not running and build.poll() is None and time.monotonic() < deadline:
-        running = _pagefinds(build.pid)
-        time.sleep(0.002)
-    assert running, "the build ran no Pagefind"
+    build, running = _build_until(project, _pagefinds, "-f", config)
     try:
         for pid in running:  # held where it is: it cannot end on its own before the build does
             os.kill(pid, signal.SIGSTOP)
