@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -94,6 +95,10 @@ def _run(action: Callable[[], int]) -> None:
     except BriefingError as exc:
         click.echo(f"briefing: error: {exc}", err=True)
         code = exc.exit_code
+    # The command is done, its cleanup registered: a stop now (Ctrl-C as it exits) has nothing
+    # left to stop, and would only print a traceback from wherever the interpreter is as it ends.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_IGN)
     # Nothing needs collecting any more: the collection Python makes as it exits went through
     # every object of the build, which took 10 s at 10,000 briefings. Frozen, none is looked at.
     gc.freeze()

@@ -363,6 +363,28 @@ def test_stopped_serve_removes_its_preview_folder(
     assert [p.name for p in temp.iterdir() if p.name.startswith("mkdocs_")] == []
 
 
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_a_stop_as_the_build_exits_prints_no_traceback(built, signum: int) -> None:
+    # The build is done and swapped in: a stop signal while the interpreter ends (Ctrl-C a moment
+    # too late) has nothing left to stop. It printed a KeyboardInterrupt traceback from
+    # Python's own shutdown code.
+    project, before = built
+    process = _popen(project, "build")
+    assert process.stderr is not None
+    said = ""
+    while "built the site" not in said:
+        line = process.stderr.readline()
+        assert line, said
+        said += line
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=120)
+    assert "Traceback" not in said + err, said + err
+    # 0, or 1 with "Aborted!" when the stop came before the command had its exit code
+    assert process.returncode in (0, 1), said + err
+    assert tree_bytes(project.site) == before
+    assert _staging_left(project.root) == []
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_builds_killed_at_random_moments_leave_one_complete_site(built, seed: int) -> None:
     # SIGKILL and SIGINT at random moments of real builds: site/ is always one
