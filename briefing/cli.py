@@ -97,7 +97,9 @@ def _run(action: Callable[[], int]) -> None:
         code = exc.exit_code
     # The command is done, its cleanup registered: a stop now (Ctrl-C as it exits) has nothing
     # left to stop, and would only print a traceback from wherever the interpreter is as it ends.
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+    from briefing.site.staging import STOP_SIGNALS
+
+    for signum in STOP_SIGNALS:
         signal.signal(signum, signal.SIG_IGN)
     # Nothing needs collecting any more: the collection Python makes as it exits went through
     # every object of the build, which took 10 s at 10,000 briefings. Frozen, none is looked at.

@@ -61,8 +61,6 @@ log = logging.getLogger("mkdocs.plugins.briefing")
 #: Below this many pages for the helper, a second process costs more than it saves.
 MIN_PAGES = 20
 
-#: The signals that stop a build (briefing.site.staging catches them).
-_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 
 
@@ -186,7 +184,7 @@ def _fork(target: Callable[..., None], *args: Any) -> tuple[multiprocessing.cont
     receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
     # A stop (Ctrl-C) that comes during the fork waits until it is done: raised inside the fork's
     # own callbacks (logging's lock), it was printed as "Exception ignored" with a traceback.
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, staging.STOP_SIGNALS)
     # Objects alive now are shared with the child, not copied: its collector must not touch them.
     gc.freeze()
     try:
@@ -206,9 +204,9 @@ def _child(parent: int, receiver: Connection, target: Callable[..., None], *args
     """In a child, before its work: it ends with its parent, with the parent's signal handlers
     (which clean the staging folder) and log handlers off."""
     receiver.close()
-    for signum in _STOP_SIGNALS:
+    for signum in staging.STOP_SIGNALS:
         signal.signal(signum, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # blocked by the parent for the fork
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, staging.STOP_SIGNALS)  # blocked by the parent for the fork
     staging.end_with_parent()
     if os.getppid() != parent:  # it died before that
         os._exit(1)

@@ -250,7 +250,7 @@ def _swap(staged: Path, target: Path) -> None:
         return
     # No atomic exchange here: two renames, with no signal handled in between.
     old = target.with_name(f".{target.name}.old-{secrets.token_hex(4)}")
-    blocked = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    blocked = STOP_SIGNALS
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
     try:
         os.rename(target, old)
@@ -297,7 +297,7 @@ _PR_SET_PDEATHSIG = 1
 def end_with_parent() -> None:
     """In a child process (a fork, or before ``exec``): killed when its parent ends, even by SIGKILL,
     when no cleanup runs, so that it does not go on writing into a staging folder that the next
-    build removes. Resolves nothing: :func:`child_setup` looks ``prctl`` up in the parent."""
+    build removes. Before ``exec`` it must resolve nothing: :func:`child_setup` looks ``prctl`` up first."""
     prctl = getattr(libc(), "prctl", None)
     if prctl is not None:
         prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -329,7 +329,8 @@ _PENDING: set[Path] = set()
 #: Locks this process holds: file descriptor -> lock file.
 _HELD: dict[int, Path] = {}
 _OWNER = os.getpid()
-_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+#: The signals that stop a build as Ctrl-C does (the one home of this list).
+STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
 _STOPPING: list[int] = []
 
 
@@ -363,7 +364,7 @@ def catch_signals() -> None:
     """
     if threading.current_thread() is not threading.main_thread():
         return
-    for signum in _SIGNALS:
+    for signum in sorted(STOP_SIGNALS):
         current = signal.getsignal(signum)
         if current in (signal.SIG_DFL, signal.default_int_handler):
             signal.signal(signum, _stop)
